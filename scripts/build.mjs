@@ -1,0 +1,41 @@
+// Bundles src/ into dist/ with one chunk per lazily imported command, so
+// `credits --help` loads little and each command loads only what it needs.
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { VALIDATOR_MODULE, tableValidatorSource } from './table-validator.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+const tableValidator = {
+  name: 'table-validator',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^${VALIDATOR_MODULE}$`) }, () => ({ path: VALIDATOR_MODULE, namespace: 'generated' }));
+    b.onLoad({ filter: /.*/, namespace: 'generated' }, () => ({
+      contents: tableValidatorSource(join(root, 'schema/credits.schema.json')),
+      resolveDir: root,
+      loader: 'js',
+    }));
+  },
+};
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+await build({
+  entryPoints: [join(root, 'src/main.ts')],
+  outdir: join(root, 'dist'),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'bundle',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Bundled CommonJS dependencies (cli-table3) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __credits_require } from 'node:module'; const require = __credits_require(import.meta.url);" },
+  define: { CREDITS_VERSION: JSON.stringify(version) },
+  plugins: [tableValidator],
+  logLevel: 'warning',
+  legalComments: 'none',
+});

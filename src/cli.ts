@@ -1,0 +1,124 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createUi, type Ui } from './ui.js';
+
+/** Set from package.json when the bundle is built. */
+declare const CREDITS_VERSION: string;
+
+/**
+ * Every command and flag is declared here; implementations are imported only
+ * when their command runs, so `credits --help` loads almost nothing.
+ */
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+function number(name: string) {
+  return (value: string): string => {
+    if (!NUMBER.test(value.trim())) throw new InvalidArgumentError(`${name} must be a number, got "${value}"`);
+    return value.trim();
+  };
+}
+
+function ratio(name: string) {
+  return (value: string): string => {
+    const text = number(name)(value);
+    const n = Number(text);
+    if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`${name} must be at least 0 and below 1, got ${value}`);
+    return text;
+  };
+}
+
+function positiveInteger(name: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1, got "${value}"`);
+    return Number(value);
+  };
+}
+
+/** Repeatable KEY=VALUE flags, kept in order. */
+function pair(name: string, numeric: boolean) {
+  return (value: string, previous: string[] = []): string[] => {
+    const at = value.indexOf('=');
+    if (at <= 0 || at === value.length - 1) throw new InvalidArgumentError(`${name} takes KEY=VALUE, got "${value}"`);
+    if (numeric) number(name)(value.slice(at + 1));
+    return [...previous, value];
+  };
+}
+
+export interface GlobalOptions {
+  json?: boolean;
+  color?: boolean;
+}
+
+/** Flags of the method, shared by `design` and `wizard`. */
+function addDesignFlags(command: Command): Command {
+  return command
+    .option('--base <operation>', 'operation worth 1 credit (default: the cheapest)')
+    .option('--unit-cost <amount>', 'cost of one credit instead of a base operation', number('--unit-cost'))
+    .option('--rate <column=amount>', 'rate of a resource column, when there is no cost column (repeatable)', pair('--rate', true))
+    .option('--multiplier <operation=factor>', 'value multiplier of an operation; wins over the CSV (repeatable)', pair('--multiplier', true))
+    .addOption(new Option('--stat <stat>', 'how samples of one operation are aggregated (default: mean)').choices(['mean', 'p50', 'p90', 'p95', 'p99', 'max']))
+    .option('--ladder <ladder>', 'friendly, 1-2-5, 1-5, integer, or a comma list such as 1,3,10,30 (default: friendly)')
+    .addOption(new Option('--rounding <mode>', 'rounding onto the ladder (default: nearest)').choices(['nearest', 'up', 'down']))
+    .option('--max-levels <n>', 'use at most N distinct credit values', positiveInteger('--max-levels'))
+    .option('--margin <ratio>', 'target gross margin in [0, 1) (default: 0.7)', ratio('--margin'))
+    .option('--floor <ratio>', 'margin under which an operation is flagged (default: 0.5)', ratio('--floor'))
+    .addOption(new Option('--basis <basis>', 'price from the worst operation or the volume-weighted blend').choices(['worst', 'blended']))
+    .option('--currency <code>', 'ISO 4217 currency code (default: USD)')
+    .option('--column <role=header>', 'map a header to operation, cost, volume, multiplier or third_party (repeatable)', pair('--column', false));
+}
+
+export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: Command) => Promise<void>): Command {
+  const program = new Command('credits')
+    .description('Design, price and guard the credit table of an API that bills in credits.')
+    .version(CREDITS_VERSION, '-V, --version', 'print the version')
+    .option('--json', 'print a JSON document on stdout; messages go to stderr')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  addDesignFlags(
+    program
+      .command('design')
+      .description('design a credit table from per-operation costs (CSV) and write it as YAML')
+      .argument('<costs>', 'costs CSV, or - for stdin'),
+  )
+    .option('-o, --out <file>', 'table to write, or - for stdout', 'credits.yaml')
+    .option('--dry-run', 'show the design without writing anything')
+    .action(async (costs: string, options, command: Command) =>
+      run(async (ui) => (await import('./commands/design.js')).designCommand({ ...options, costs }, ui), command),
+    );
+
+  program
+    .command('price')
+    .description("price the credit: re-price a table's credits at a margin, or price a bare cost per credit")
+    .option('--table <file>', 'credit table', 'credits.yaml')
+    .option('--margin <ratio>', "target gross margin in [0, 1) (default: the table's)", ratio('--margin'))
+    .addOption(new Option('--basis <basis>', "worst or blended (default: the table's)").choices(['worst', 'blended']))
+    .option('--cost-per-credit <amount>', 'price this cost per credit instead of a table', number('--cost-per-credit'))
+    .option('--floor <ratio>', "margin under which an operation is flagged (default: the table's)", ratio('--floor'))
+    .option('--currency <code>', 'currency of --cost-per-credit (default: USD)')
+    .option('--write', "update the table's price in place")
+    .action(async (options, command: Command) =>
+      run(async (ui) => (await import('./commands/price.js')).priceCommand(options, ui), command),
+    );
+
+  return program;
+}
+
+/** Parses argv and runs the chosen command; resolves to the exit code. */
+export async function run(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(async (load, command) => {
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    const ui = await createUi(globals);
+    exitCode = await load(ui);
+  });
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    throw error;
+  }
+  return exitCode;
+}

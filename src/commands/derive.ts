@@ -1,0 +1,191 @@
+import { relative, resolve, dirname, sep } from 'node:path';
+import { Dec, ONE } from '../core/decimal.js';
+import { type Design, design } from '../core/design.js';
+import { DesignError } from '../core/errors.js';
+import type { Rounding } from '../core/ladder.js';
+import type { Basis } from '../core/price.js';
+import { type OperationCost, type Stat, groupSamples } from '../core/samples.js';
+import { type CreditTable, type TableDesign, tableFromDesign } from '../core/table.js';
+import { type Costs, ROLES, type Role, readCosts } from '../io/costs.js';
+import { parseCsv } from '../io/csv.js';
+import { CliError, InputError } from '../io/errors.js';
+import { STDIN, type Source } from '../io/source.js';
+import { sha256 } from '../io/table.js';
+
+/** The flags of the method as commander hands them over (strings, validated for form). */
+export interface DesignFlags {
+  base?: string;
+  unitCost?: string;
+  rate?: string[];
+  multiplier?: string[];
+  stat?: Stat;
+  ladder?: string;
+  rounding?: Rounding;
+  maxLevels?: number;
+  margin?: string;
+  floor?: string;
+  basis?: Basis;
+  currency?: string;
+  column?: string[];
+}
+
+/** Every choice of a design, resolved: flags, else the previous table's record, else defaults. */
+export interface Settings {
+  base?: string;
+  /** True when the base came from a previous table rather than a flag. */
+  baseRecorded: boolean;
+  unitCost?: Dec;
+  rates: Record<string, Dec>;
+  flagMultipliers: Record<string, Dec>;
+  recordedMultipliers: Record<string, Dec>;
+  stat: Stat;
+  ladder: string;
+  rounding: Rounding;
+  maxLevels?: number;
+  margin: Dec;
+  floor: Dec;
+  basis?: Basis;
+  currency: string;
+  columns: Partial<Record<Role, string>>;
+}
+
+export const DEFAULTS = { stat: 'mean', ladder: 'friendly', rounding: 'nearest', margin: '0.7', floor: '0.5', currency: 'USD' } as const;
+
+function pairs(values: readonly string[] | undefined): [string, string][] {
+  return (values ?? []).map((v) => {
+    const at = v.indexOf('=');
+    return [v.slice(0, at).trim(), v.slice(at + 1).trim()];
+  });
+}
+
+function decimals(values: readonly string[] | undefined): Record<string, Dec> {
+  return Object.fromEntries(pairs(values).map(([k, v]) => [k, new Dec(v)]));
+}
+
+export function resolveSettings(flags: DesignFlags, previous?: CreditTable): Settings {
+  const recorded = previous?.design;
+  const currency = (flags.currency ?? previous?.currency ?? DEFAULTS.currency).toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) throw new CliError(`--currency takes a three-letter ISO 4217 code such as USD or EUR, got "${flags.currency}"`);
+  const columns: Partial<Record<Role, string>> = { ...(recorded?.columns as Partial<Record<Role, string>> | undefined) };
+  for (const [role, header] of pairs(flags.column)) {
+    if (!(ROLES as readonly string[]).includes(role)) throw new CliError(`--column ${role}=${header}: the role must be one of ${ROLES.join(', ')}`);
+    columns[role as Role] = header;
+  }
+  const explicitUnit = flags.base !== undefined || flags.unitCost !== undefined;
+  if (flags.base !== undefined && flags.unitCost !== undefined) throw new CliError('--base and --unit-cost both set the unit; give one');
+  const unitCost = flags.unitCost !== undefined ? new Dec(flags.unitCost) : explicitUnit ? undefined : recorded?.unit_cost;
+  const base = flags.base ?? (explicitUnit || unitCost !== undefined ? undefined : previous?.unit.base_operation);
+  const basis = flags.basis ?? previous?.price.basis;
+  const maxLevels = flags.maxLevels ?? recorded?.max_levels;
+  const settings: Settings = {
+    baseRecorded: flags.base === undefined && base !== undefined,
+    rates: { ...recorded?.rates, ...decimals(flags.rate) },
+    flagMultipliers: decimals(flags.multiplier),
+    recordedMultipliers: { ...recorded?.multipliers },
+    stat: flags.stat ?? recorded?.stat ?? DEFAULTS.stat,
+    ladder: flags.ladder ?? recorded?.ladder ?? DEFAULTS.ladder,
+    rounding: flags.rounding ?? recorded?.rounding ?? DEFAULTS.rounding,
+    margin: flags.margin !== undefined ? new Dec(flags.margin) : previous?.price.target_margin ?? new Dec(DEFAULTS.margin),
+    floor: flags.floor !== undefined ? new Dec(flags.floor) : recorded?.floor ?? new Dec(DEFAULTS.floor),
+    currency,
+    columns,
+  };
+  if (base !== undefined) settings.base = base;
+  if (unitCost !== undefined) settings.unitCost = unitCost;
+  if (basis !== undefined) settings.basis = basis;
+  if (maxLevels !== undefined) settings.maxLevels = maxLevels;
+  return settings;
+}
+
+export interface Derivation {
+  costs: Costs;
+  operations: OperationCost[];
+  design: Design;
+  table: CreditTable;
+  settings: Settings;
+  warnings: string[];
+}
+
+/** The path of the costs file as a table at `tablePath` records it: relative, with forward slashes. */
+export function sourcePath(costsPath: string, tablePath: string): string {
+  if (costsPath === STDIN) return STDIN;
+  const from = tablePath === STDIN ? process.cwd() : dirname(resolve(tablePath));
+  return relative(from, resolve(costsPath)).split(sep).join('/');
+}
+
+function recordOf(settings: Settings, result: Design): TableDesign {
+  const multipliers: Record<string, Dec> = {};
+  for (const op of result.operations) if (!op.multiplier.eq(ONE)) multipliers[op.operation] = op.multiplier;
+  const record: TableDesign = {
+    ladder: settings.ladder,
+    rounding: settings.rounding,
+    stat: settings.stat,
+    floor: settings.floor,
+    rates: settings.rates,
+    multipliers,
+  };
+  if (settings.maxLevels !== undefined) record.max_levels = settings.maxLevels;
+  if (settings.unitCost !== undefined) record.unit_cost = settings.unitCost;
+  if (Object.keys(settings.columns).length > 0) record.columns = settings.columns as Record<string, string>;
+  return record;
+}
+
+/**
+ * Runs the whole method on a costs file: read, aggregate, design, and build
+ * the table. Problems the core finds are reported against the costs file.
+ */
+export function deriveTable(
+  source: Source,
+  costsPath: string,
+  settings: Settings,
+  context: { tablePath: string; previous?: CreditTable },
+): Derivation {
+  const warnings: string[] = [];
+  try {
+    const costs = readCosts(parseCsv(source), { columns: settings.columns, rates: settings.rates });
+    const operations = groupSamples(costs.samples, settings.stat, costs.hasVolumeColumn);
+    for (const op of operations) {
+      const recorded = settings.recordedMultipliers[op.operation];
+      if (op.multiplier === undefined && recorded !== undefined) op.multiplier = recorded;
+    }
+    const pinned: Record<string, Dec> = {};
+    for (const [name, op] of Object.entries(context.previous?.operations ?? {})) {
+      if (!op.pinned) continue;
+      if (operations.some((o) => o.operation === name)) pinned[name] = op.credits;
+      else warnings.push(`${name} is pinned but not in the costs; it is left out of the table`);
+    }
+    let base = settings.base;
+    if (base !== undefined && settings.baseRecorded && !operations.some((o) => o.operation === base)) {
+      warnings.push(`the recorded base operation ${base} is not in the costs any more; the cheapest operation is the base`);
+      base = undefined;
+    }
+    const result = design(operations, {
+      ...(base !== undefined && { base }),
+      ...(settings.unitCost !== undefined && { unitCost: settings.unitCost }),
+      multipliers: settings.flagMultipliers,
+      ladder: settings.ladder,
+      rounding: settings.rounding,
+      ...(settings.maxLevels !== undefined && { maxLevels: settings.maxLevels }),
+      margin: settings.margin,
+      floor: settings.floor,
+      ...(settings.basis !== undefined && { basis: settings.basis }),
+      currency: settings.currency,
+      pinned,
+    });
+    const table = tableFromDesign(
+      result,
+      {
+        currency: settings.currency,
+        design: recordOf(settings, result),
+        source: { file: sourcePath(costsPath, context.tablePath), sha256: sha256(source.bytes) },
+      },
+      context.previous,
+    );
+    return { costs, operations, design: result, table, settings, warnings: [...warnings, ...result.warnings] };
+  } catch (error) {
+    if (error instanceof DesignError) {
+      throw error.at ? new InputError(source.name, error.message, error.at) : new CliError(error.message);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { creditChanges } from '../core/table.js';
+import { renderChanges, renderDesign } from '../render/design-text.js';
+import { toJson } from '../render/json.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { CliError } from '../io/errors.js';
+import { STDIN, readSource } from '../io/source.js';
+import { type LoadedTable, loadTable, renderTable } from '../io/table.js';
+import type { Ui } from '../ui.js';
+import { type DesignFlags, deriveTable, resolveSettings } from './derive.js';
+
+export interface DesignOptions extends DesignFlags {
+  costs: string;
+  out: string;
+  dryRun?: boolean;
+}
+
+export async function designCommand(options: DesignOptions, ui: Ui): Promise<number> {
+  if (ui.json && options.out === STDIN) throw new CliError('--json and -o - would both print the table on stdout; choose one');
+  const previous: LoadedTable | undefined =
+    options.out !== STDIN && existsSync(options.out) ? await loadTable(options.out).catch((error: Error) => {
+      throw new CliError(`${error.message}\n  (the existing table ${options.out} was left as it is; fix it, or write elsewhere with -o)`);
+    }) : undefined;
+  const settings = resolveSettings(options, previous?.table);
+  const source = await readSource(options.costs, 'costs file');
+  const result = deriveTable(source, options.costs, settings, {
+    tablePath: options.out,
+    ...(previous && { previous: previous.table }),
+  });
+  if ((options.rate?.length ?? 0) > 0 && !result.costs.fromRates) {
+    result.warnings.unshift(`${source.name} has a cost column, so --rate is not used`);
+  }
+
+  const yaml = renderTable(result.table, options.out, previous?.document);
+  if (ui.json) ui.out(toJson(result.table));
+  else {
+    const summary = renderDesign(
+      {
+        source: source.name,
+        samples: result.costs.samples.length,
+        stat: settings.stat,
+        hasVolumeColumn: result.costs.hasVolumeColumn,
+        currency: settings.currency,
+        design: result.design,
+      },
+      options.out === STDIN ? ui.errStyle : ui.style,
+    );
+    if (options.out === STDIN) ui.err(summary);
+    else ui.out(summary);
+  }
+  for (const warning of result.warnings) ui.warn(warning);
+
+  if (previous) {
+    ui.err(renderChanges(creditChanges(previous.table, result.table), previous.table.price.display, result.table.price.display));
+  }
+  if (options.dryRun) {
+    ui.err(`Dry run: ${options.out === STDIN ? 'stdout' : options.out} not written.`);
+  } else if (options.out === STDIN) {
+    process.stdout.write(yaml);
+  } else {
+    await writeFileAtomic(options.out, yaml);
+    ui.err(`Wrote ${options.out}`);
+  }
+  return 0;
+}

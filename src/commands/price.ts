@@ -1,0 +1,102 @@
+import { Dec } from '../core/decimal.js';
+import { percent } from '../core/design.js';
+import { DesignError } from '../core/errors.js';
+import { type Basis, type Price, marginOf, priceFromCostPerCredit, priceOperations } from '../core/price.js';
+import { tablePrice } from '../core/table.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { CliError } from '../io/errors.js';
+import { loadTable, renderTable } from '../io/table.js';
+import { renderPriceLines } from '../render/design-text.js';
+import { count, marginCell, money, safeText } from '../render/format.js';
+import { toJson } from '../render/json.js';
+import { textTable } from '../render/table.js';
+import type { Ui } from '../ui.js';
+import { DEFAULTS } from './derive.js';
+
+export interface PriceOptions {
+  table: string;
+  margin?: string;
+  basis?: Basis;
+  costPerCredit?: string;
+  floor?: string;
+  currency?: string;
+  write?: boolean;
+}
+
+function priceJson(price: Price) {
+  return {
+    per_credit: price.perCredit,
+    pack: { credits: price.pack.credits, price: price.pack.price },
+    display: price.display,
+    target_margin: price.targetMargin,
+    basis: price.basis,
+    cost_per_credit: price.costPerCredit,
+    raw: price.raw,
+  };
+}
+
+function guard<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof DesignError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+export async function priceCommand(options: PriceOptions, ui: Ui): Promise<number> {
+  if (options.costPerCredit !== undefined) return priceBare(options, ui);
+  if (options.currency !== undefined) throw new CliError("--currency goes with --cost-per-credit; a table's currency is in the table");
+  const loaded = await loadTable(options.table);
+  const { table } = loaded;
+  const margin = options.margin !== undefined ? new Dec(options.margin) : table.price.target_margin;
+  const basis = options.basis ?? table.price.basis;
+  const floor = options.floor !== undefined ? new Dec(options.floor) : table.design.floor;
+  const ops = Object.entries(table.operations).map(([operation, op]) => ({ operation, cost: op.cost, credits: op.credits, ...(op.volume !== undefined && { volume: op.volume }) }));
+  const price = guard(() => priceOperations(ops, margin, basis, table.currency));
+  const margins = ops.map((o) => ({ ...o, margin: marginOf(o.cost, o.credits, price.perCredit) }));
+
+  if (ui.json) {
+    ui.out(
+      toJson({
+        table: options.table,
+        price: priceJson(price),
+        floor,
+        operations: Object.fromEntries(margins.map((m) => [m.operation, { credits: m.credits, cost: m.cost, margin: m.margin.toDecimalPlaces(4), below_floor: m.margin.lt(floor) }])),
+      }),
+    );
+  } else {
+    const rows = margins.map((m) => [safeText(m.operation), count(m.credits), money(m.cost, table.currency), money(m.cost.dividedBy(m.credits), table.currency), marginCell(m.margin, floor, ui.style)]);
+    ui.out(
+      [
+        ...renderPriceLines(price, table.currency, ui.style),
+        '',
+        textTable(['operation', 'credits', 'cost', 'cost per credit', 'margin'], rows, [1, 2, 3, 4]),
+      ].join('\n'),
+    );
+    const under = margins.filter((m) => m.margin.lt(floor));
+    ui.out(under.length === 0 ? `Every margin clears the floor of ${percent(floor)}.` : ui.style.yellow(`${under.length} under the floor of ${percent(floor)}: ${under.map((m) => safeText(m.operation)).join(', ')}`));
+  }
+
+  if (options.write) {
+    table.price = tablePrice(price);
+    for (const m of margins) table.operations[m.operation]!.margin = m.margin.toDecimalPlaces(4);
+    if (options.floor !== undefined) table.design.floor = floor;
+    await writeFileAtomic(options.table, renderTable(table, options.table, loaded.document));
+    ui.err(`Updated the price in ${options.table}`);
+  }
+  return 0;
+}
+
+function priceBare(options: PriceOptions, ui: Ui): number {
+  if (options.write) throw new CliError('--write updates a table; it cannot go with --cost-per-credit');
+  const k = new Dec(options.costPerCredit!);
+  if (k.lte(0)) throw new CliError(`--cost-per-credit must be greater than 0, got ${options.costPerCredit}`);
+  const currency = (options.currency ?? DEFAULTS.currency).toUpperCase();
+  if (!/^[A-Z]{3}$/.test(currency)) throw new CliError(`--currency takes a three-letter ISO 4217 code, got "${options.currency}"`);
+  const margin = new Dec(options.margin ?? DEFAULTS.margin);
+  const price = guard(() => priceFromCostPerCredit(k, margin, options.basis ?? 'worst', currency));
+  if (ui.json) ui.out(toJson({ price: priceJson(price) }));
+  else ui.out(renderPriceLines(price, currency, ui.style, 'the cost per credit').join('\n'));
+  return 0;
+}

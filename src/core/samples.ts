@@ -1,0 +1,87 @@
+import { Dec, ZERO, sum } from './decimal.js';
+import { DesignError, type Position } from './errors.js';
+
+export const STATS = ['mean', 'p50', 'p90', 'p95', 'p99', 'max'] as const;
+export type Stat = (typeof STATS)[number];
+
+/** One row of a costs file, its cost already computed. */
+export interface CostSample {
+  operation: string;
+  cost: Dec;
+  volume?: Dec;
+  multiplier?: Dec;
+  at?: Position;
+  /** Column of the multiplier cell, for naming a disagreement. */
+  multiplierColumn?: number;
+}
+
+/** All samples of one operation folded into one cost. */
+export interface OperationCost {
+  operation: string;
+  cost: Dec;
+  samples: number;
+  /** Sum of the volume column, else the sample count when volumes are known at all. */
+  volume?: Dec;
+  multiplier?: Dec;
+}
+
+/** Percentile with linear interpolation between closest ranks (PERCENTILE.INC). */
+export function percentile(sorted: readonly Dec[], p: Dec): Dec {
+  const h = p.times(sorted.length - 1);
+  const lo = h.floor().toNumber();
+  const below = sorted[lo]!;
+  const above = sorted[Math.min(lo + 1, sorted.length - 1)]!;
+  return below.plus(h.minus(lo).times(above.minus(below)));
+}
+
+export function aggregate(values: readonly Dec[], stat: Stat): Dec {
+  if (values.length === 0) throw new RangeError('aggregate needs at least one value');
+  if (stat === 'mean') return sum(values).dividedBy(values.length);
+  const sorted = [...values].sort((a, b) => a.comparedTo(b));
+  if (stat === 'max') return sorted[sorted.length - 1]!;
+  return percentile(sorted, new Dec(stat.slice(1)).dividedBy(100));
+}
+
+/**
+ * Groups rows by operation (in order of first appearance) and aggregates each
+ * operation's costs with `stat`. Volumes are known when the file has a volume
+ * column or when any operation has more than one sample.
+ */
+export function groupSamples(samples: readonly CostSample[], stat: Stat, hasVolumeColumn: boolean): OperationCost[] {
+  const groups = new Map<string, CostSample[]>();
+  for (const s of samples) {
+    const group = groups.get(s.operation);
+    if (group) group.push(s);
+    else groups.set(s.operation, [s]);
+  }
+  const volumesKnown = hasVolumeColumn || groups.size < samples.length;
+  return [...groups].map(([operation, rows]) => {
+    const op: OperationCost = {
+      operation,
+      cost: aggregate(rows.map((r) => r.cost), stat),
+      samples: rows.length,
+    };
+    if (volumesKnown) {
+      op.volume = hasVolumeColumn ? sum(rows.map((r) => r.volume ?? ZERO)) : new Dec(rows.length);
+    }
+    const multiplier = agreedMultiplier(operation, rows);
+    if (multiplier) op.multiplier = multiplier;
+    return op;
+  });
+}
+
+function agreedMultiplier(operation: string, rows: readonly CostSample[]): Dec | undefined {
+  let first: CostSample | undefined;
+  for (const row of rows) {
+    if (!row.multiplier) continue;
+    if (!first) first = row;
+    else if (!row.multiplier.eq(first.multiplier!)) {
+      const firstLine = first.at ? ` (line ${first.at.line})` : '';
+      throw new DesignError(
+        `samples of ${operation} disagree on the multiplier: ${first.multiplier!.toFixed()}${firstLine} and ${row.multiplier.toFixed()}`,
+        row.at && { line: row.at.line, ...(row.multiplierColumn !== undefined && { column: row.multiplierColumn }) },
+      );
+    }
+  }
+  return first?.multiplier;
+}

@@ -1,0 +1,119 @@
+import { type Dec, recordCost, recordRatio, recordRaw } from './decimal.js';
+import type { Design } from './design.js';
+import type { Rounding } from './ladder.js';
+import type { Basis } from './price.js';
+import type { Stat } from './samples.js';
+
+/** The credit table as committed (credits.yaml), with exact decimals. Keys are the file's keys. */
+export interface CreditTable {
+  version: 1;
+  currency: string;
+  unit: { base_operation?: string; cost_per_credit: Dec };
+  price: TablePrice;
+  design: TableDesign;
+  source?: { file: string; sha256?: string };
+  operations: Record<string, TableOperation>;
+  modifiers?: unknown[];
+  plans?: unknown[];
+}
+
+export interface TablePrice {
+  per_credit: Dec;
+  pack: { credits: Dec; price: Dec };
+  display: string;
+  target_margin: Dec;
+  basis: Basis;
+}
+
+export interface TableDesign {
+  ladder: string;
+  rounding: Rounding;
+  stat: Stat;
+  floor: Dec;
+  rates: Record<string, Dec>;
+  multipliers: Record<string, Dec>;
+  max_levels?: number;
+  unit_cost?: Dec;
+  columns?: Record<string, string>;
+}
+
+export interface TableOperation {
+  credits: Dec;
+  cost: Dec;
+  raw_credits?: Dec;
+  multiplier?: Dec;
+  margin?: Dec;
+  volume?: Dec;
+  pinned?: boolean;
+  description?: string;
+}
+
+/** How a design was made, recorded beside its result so it can be re-derived. */
+export interface DesignRecord {
+  currency: string;
+  design: TableDesign;
+  source?: { file: string; sha256?: string };
+}
+
+export function tablePrice(price: Design['price']): TablePrice {
+  return {
+    per_credit: price.perCredit,
+    pack: { credits: price.pack.credits, price: price.pack.price },
+    display: price.display,
+    target_margin: price.targetMargin,
+    basis: price.basis,
+  };
+}
+
+export function tableFromDesign(result: Design, record: DesignRecord, previous?: CreditTable): CreditTable {
+  const operations: Record<string, TableOperation> = {};
+  for (const op of result.operations) {
+    const entry: TableOperation = {
+      credits: op.credits,
+      cost: recordCost(op.cost),
+      raw_credits: recordRaw(op.rawCredits),
+      multiplier: op.multiplier,
+      margin: recordRatio(op.margin),
+    };
+    if (op.volume !== undefined) entry.volume = op.volume;
+    if (op.pinned) entry.pinned = true;
+    const description = previous?.operations[op.operation]?.description;
+    if (description !== undefined) entry.description = description;
+    operations[op.operation] = entry;
+  }
+  const table: CreditTable = {
+    version: 1,
+    currency: record.currency,
+    unit: {
+      ...(result.unit.base !== undefined && { base_operation: result.unit.base }),
+      cost_per_credit: recordCost(result.unit.costPerCredit),
+    },
+    price: tablePrice(result.price),
+    design: record.design,
+    ...(record.source && { source: record.source }),
+    operations,
+  };
+  if (previous?.modifiers) table.modifiers = previous.modifiers;
+  if (previous?.plans) table.plans = previous.plans;
+  return table;
+}
+
+/** What a redesign changed, for people reading the output. */
+export interface TableChange {
+  operation: string;
+  before?: Dec;
+  after?: Dec;
+}
+
+export function creditChanges(before: CreditTable, after: CreditTable): TableChange[] {
+  const changes: TableChange[] = [];
+  for (const [operation, op] of Object.entries(after.operations)) {
+    const old = before.operations[operation];
+    if (!old) changes.push({ operation, after: op.credits });
+    else if (!old.credits.eq(op.credits)) changes.push({ operation, before: old.credits, after: op.credits });
+  }
+  for (const [operation, op] of Object.entries(before.operations)) {
+    if (!after.operations[operation]) changes.push({ operation, before: op.credits });
+  }
+  return changes;
+}

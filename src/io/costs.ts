@@ -1,0 +1,215 @@
+import { Dec, ZERO } from '../core/decimal.js';
+import { parseDecimal } from '../core/numbers.js';
+import type { CostSample } from '../core/samples.js';
+import { type CsvColumn, type CsvRow, type CsvTable, snakeCase } from './csv.js';
+import { CliError, InputError } from './errors.js';
+
+export const ROLES = ['operation', 'cost', 'volume', 'multiplier', 'third_party'] as const;
+export type Role = (typeof ROLES)[number];
+
+const ALIASES: Record<Role, readonly string[]> = {
+  operation: ['operation', 'op', 'name', 'endpoint'],
+  cost: ['cost', 'total_cost', 'cost_usd'],
+  volume: ['volume', 'calls', 'requests'],
+  multiplier: ['multiplier', 'value_multiplier'],
+  third_party: ['third_party'],
+};
+
+export interface CostsOptions {
+  /** --column ROLE=HEADER mappings. */
+  columns: Readonly<Partial<Record<Role, string>>>;
+  /** Rates by resource column key. */
+  rates: Readonly<Record<string, Dec>>;
+}
+
+export interface Costs {
+  file: string;
+  samples: CostSample[];
+  hasVolumeColumn: boolean;
+  /** Whether costs came from resource columns × rates. */
+  fromRates: boolean;
+  /** Resource columns used, by key. */
+  resources: string[];
+}
+
+function findColumn(table: CsvTable, role: Role, mapped: string | undefined): CsvColumn | undefined {
+  if (mapped !== undefined) {
+    const wanted = mapped.trim().toLowerCase();
+    const column = table.columns.find((c) => c.header.toLowerCase() === wanted || c.key === snakeCase(mapped));
+    if (!column) {
+      throw new CliError(
+        `--column ${role}=${mapped}: ${table.file} has no such column (columns: ${table.columns.map((c) => c.header).join(', ')})`,
+      );
+    }
+    return column;
+  }
+  const found = table.columns.filter((c) => ALIASES[role].includes(c.key));
+  if (found.length > 1) {
+    throw new InputError(
+      table.file,
+      `columns ${found.map((c) => `"${c.header}"`).join(' and ')} could both be the ${role} column; choose one with --column ${role}=HEADER`,
+      { line: 1, column: found[1]!.column },
+    );
+  }
+  return found[0];
+}
+
+function checkHeaders(table: CsvTable): void {
+  const seen = new Map<string, CsvColumn>();
+  for (const c of table.columns) {
+    if (c.key === '') {
+      if (table.rows.some((r) => (r.cells[c.column - 1] ?? '').trim() !== '')) {
+        throw new InputError(table.file, `column ${c.column} has no header`, { line: 1, column: c.column });
+      }
+      continue;
+    }
+    const twin = seen.get(c.key);
+    if (twin) {
+      throw new InputError(table.file, `duplicate column "${c.header}" (same as column ${twin.column}, "${twin.header}")`, {
+        line: 1,
+        column: c.column,
+      });
+    }
+    seen.set(c.key, c);
+  }
+}
+
+interface Reader {
+  cell(row: CsvRow, column: CsvColumn): string;
+  number(row: CsvRow, column: CsvColumn, rule: 'positive' | 'non-negative'): Dec | undefined;
+}
+
+function reader(file: string): Reader {
+  const cell = (row: CsvRow, column: CsvColumn) => (row.cells[column.column - 1] ?? '').trim();
+  return {
+    cell,
+    number(row, column, rule) {
+      const text = cell(row, column);
+      if (text === '') return undefined;
+      const at = { line: row.line, column: column.column };
+      const value = parseDecimal(text);
+      if (value === undefined) throw new InputError(file, `${column.header}: "${text}" is not a number`, at);
+      if (value.isNeg()) throw new InputError(file, `${column.header}: ${text} is negative`, at);
+      if (rule === 'positive' && value.isZero()) {
+        throw new InputError(file, `${column.header}: is 0; it must be greater than 0`, at);
+      }
+      return value;
+    },
+  };
+}
+
+/**
+ * Interprets a parsed costs CSV: finds the operation, cost, volume,
+ * multiplier and third-party columns by alias or --column, and computes each
+ * row's cost — the cost column as is, or Σ resource × rate + third_party.
+ */
+export function readCosts(table: CsvTable, options: CostsOptions): Costs {
+  checkHeaders(table);
+  if (table.rows.length === 0) {
+    throw new InputError(table.file, 'has a header row but no operations', { line: 2 });
+  }
+  const roles = Object.fromEntries(ROLES.map((role) => [role, findColumn(table, role, options.columns[role])])) as Record<
+    Role,
+    CsvColumn | undefined
+  >;
+  const operation = roles.operation;
+  if (!operation) {
+    throw new InputError(
+      table.file,
+      `no operation column (expected one of ${ALIASES.operation.join(', ')}, or --column operation=HEADER); columns: ${table.columns.map((c) => c.header).join(', ')}`,
+      { line: 1 },
+    );
+  }
+  const read = reader(table.file);
+  const assigned = new Set(Object.values(roles).filter((c): c is CsvColumn => c !== undefined));
+  const resources = roles.cost ? [] : resourceColumns(table, assigned, options.rates, read, roles.third_party !== undefined);
+
+  const samples = table.rows.map((row): CostSample => {
+    const name = read.cell(row, operation);
+    if (name === '') throw new InputError(table.file, `${operation.header}: the operation name is empty`, { line: row.line, column: operation.column });
+    const sample: CostSample = { operation: name, cost: rowCost(row, roles, resources, options.rates, read, table.file), at: { line: row.line } };
+    if (roles.volume) sample.volume = read.number(row, roles.volume, 'non-negative') ?? ZERO;
+    if (roles.multiplier) {
+      const multiplier = read.number(row, roles.multiplier, 'positive');
+      if (multiplier) {
+        sample.multiplier = multiplier;
+        sample.multiplierColumn = roles.multiplier.column;
+      }
+    }
+    return sample;
+  });
+  return {
+    file: table.file,
+    samples,
+    hasVolumeColumn: roles.volume !== undefined,
+    fromRates: !roles.cost,
+    resources: resources.map((c) => c.key),
+  };
+}
+
+function rowCost(
+  row: CsvRow,
+  roles: Record<Role, CsvColumn | undefined>,
+  resources: readonly CsvColumn[],
+  rates: Readonly<Record<string, Dec>>,
+  read: Reader,
+  file: string,
+): Dec {
+  if (roles.cost) {
+    const cost = read.number(row, roles.cost, 'positive');
+    if (cost === undefined) throw new InputError(file, `${roles.cost.header}: the cost is empty`, { line: row.line, column: roles.cost.column });
+    return cost;
+  }
+  let cost = ZERO;
+  for (const column of resources) cost = cost.plus((read.number(row, column, 'non-negative') ?? ZERO).times(rates[column.key]!));
+  if (roles.third_party) cost = cost.plus(read.number(row, roles.third_party, 'non-negative') ?? ZERO);
+  if (cost.isZero()) {
+    const first = resources[0] ?? roles.third_party!;
+    throw new InputError(file, 'the computed cost of this row is 0 (every resource × rate is 0); every operation must cost something', {
+      line: row.line,
+      column: first.column,
+    });
+  }
+  return cost;
+}
+
+/**
+ * Without a cost column, every other column is a resource that needs a rate,
+ * except text columns (notes, descriptions) that hold no numbers.
+ */
+function resourceColumns(
+  table: CsvTable,
+  assigned: ReadonlySet<CsvColumn>,
+  rates: Readonly<Record<string, Dec>>,
+  read: Reader,
+  hasThirdParty: boolean,
+): CsvColumn[] {
+  const candidates = table.columns.filter((c) => !assigned.has(c) && c.key !== '');
+  for (const key of Object.keys(rates)) {
+    if (!candidates.some((c) => c.key === key)) {
+      throw new CliError(
+        `--rate ${key}: ${table.file} has no resource column "${key}" (resource columns: ${candidates.map((c) => c.key).join(', ') || 'none'})`,
+      );
+    }
+  }
+  const numeric = (c: CsvColumn) =>
+    table.rows.every((row) => {
+      const text = read.cell(row, c);
+      return text === '' || /^[\s$€£¥+\-\d.,eE]+$/.test(text);
+    });
+  const resources = candidates.filter((c) => rates[c.key] !== undefined || numeric(c));
+  const missing = resources.filter((c) => rates[c.key] === undefined);
+  if (missing.length > 0) {
+    throw new InputError(
+      table.file,
+      `no cost column, and no rate for resource column${missing.length > 1 ? 's' : ''} ${missing.map((c) => c.key).join(', ')}; give ${missing.map((c) => `--rate ${c.key}=AMOUNT`).join(' ')} or add a cost column`,
+      { line: 1, column: missing[0]!.column },
+    );
+  }
+  if (resources.length === 0 && !hasThirdParty) {
+    throw new InputError(table.file, `no cost column (expected one of ${ALIASES.cost.join(', ')}) and no resource columns to compute it from`, {
+      line: 1,
+    });
+  }
+  return resources;
+}

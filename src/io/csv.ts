@@ -1,0 +1,110 @@
+import { parse } from 'csv-parse/sync';
+import type { Source } from './source.js';
+import { InputError } from './errors.js';
+
+export interface CsvColumn {
+  /** The header as written, trimmed. */
+  header: string;
+  /** Its snake_case key: "Avg CPU (ms)" → avg_cpu_ms. */
+  key: string;
+  /** 1-based field number. */
+  column: number;
+}
+
+export interface CsvRow {
+  line: number;
+  cells: string[];
+}
+
+export interface CsvTable {
+  file: string;
+  columns: CsvColumn[];
+  rows: CsvRow[];
+}
+
+export function snakeCase(header: string): string {
+  return header
+    .trim()
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
+interface CsvParseError extends Error {
+  code?: string;
+  lines?: number;
+  index?: number;
+  bytes_records?: number;
+  record?: string[];
+}
+
+const NEWLINES = /\r\n|\n|\r/g;
+
+function countNewlines(text: string): number {
+  return text.match(NEWLINES)?.length ?? 0;
+}
+
+/** Line where the record that failed began: the first non-blank line after the last complete record. */
+function lineAfter(bytes: Buffer, offset: number): number {
+  const before = bytes.subarray(0, offset).toString('utf8');
+  const rest = bytes.subarray(offset).toString('utf8');
+  const blank = /^(?:\r\n|\n|\r)*/.exec(rest)![0];
+  return countNewlines(before) + countNewlines(blank) + 1;
+}
+
+function csvError(source: Source, error: CsvParseError, headerLength: () => number): InputError {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new InputError(source.name, 'a quoted field is never closed (unterminated quote)', {
+        line: lineAfter(source.bytes, error.bytes_records ?? 0),
+      });
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return new InputError(source.name, 'text after a closing quote; quote the whole field and double any quote inside it', {
+        line: error.lines ?? 1,
+        column: (error.index ?? 0) + 1,
+      });
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
+    case 'CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH': {
+      const got = error.record?.length ?? 0;
+      const expected = headerLength();
+      return new InputError(source.name, `row has ${got} fields but the header has ${expected}`, {
+        line: (error.lines ?? 1) - countNewlines((error.record ?? []).join('')),
+        column: Math.min(got, expected) + 1,
+      });
+    }
+    default:
+      return new InputError(source.name, `not valid CSV: ${error.message}`, error.lines ? { line: error.lines } : undefined);
+  }
+}
+
+/**
+ * Parses RFC 4180 CSV (quotes, embedded commas and newlines, CRLF, a UTF-8
+ * BOM) with a header row. Blank lines are skipped; every row must have as
+ * many fields as the header. Rows carry the line they start on.
+ */
+export function parseCsv(source: Source): CsvTable {
+  if (source.bytes.length === 0 || /^\s*$/.test(source.bytes.toString('utf8').replace(/^\uFEFF/, ''))) {
+    throw new InputError(source.name, 'the file is empty; expected a header row and one row per operation', { line: 1 });
+  }
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(source.bytes, { bom: true, info: true, skip_empty_lines: true }) as unknown as typeof records;
+  } catch (error) {
+    throw csvError(source, error as CsvParseError, () => firstRecordLength(source));
+  }
+  const [head, ...body] = records;
+  const columns = head!.record.map((header, i) => ({ header: header.trim(), key: snakeCase(header), column: i + 1 }));
+  const rows = body
+    .map(({ record, info }) => ({ line: info.lines - countNewlines(record.join('')), cells: record }))
+    .filter((row) => row.cells.some((cell) => cell.trim() !== ''));
+  return { file: source.name, columns, rows };
+}
+
+function firstRecordLength(source: Source): number {
+  try {
+    return parse(source.bytes, { bom: true, to_line: 1, relax_quotes: true })[0]?.length ?? 0;
+  } catch {
+    return 0;
+  }
+}

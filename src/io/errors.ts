@@ -1,0 +1,33 @@
+import type { Position } from '../core/errors.js';
+
+/**
+ * Something the user can fix: a bad file, flag or value. Always exit code 2
+ * unless stated, printed as one line with the file and position it concerns.
+ */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
+/** A CliError about a place in a file: "costs.csv:3:5: …" or "credits.yaml:12:7: operations.x.credits: …". */
+export class InputError extends CliError {
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+    readonly at?: Position,
+  ) {
+    super(`${file}${at ? `:${at.line}${at.column !== undefined ? `:${at.column}` : ''}` : ''}: ${detail}`);
+  }
+}
+
+/** The process was interrupted at a prompt (Ctrl+C): exit 130. */
+export class CancelledError extends CliError {
+  constructor() {
+    super('Cancelled', 130);
+  }
+}

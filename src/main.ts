@@ -1,0 +1,33 @@
+import { run } from './cli.js';
+import { CliError } from './io/errors.js';
+import { DesignError } from './core/errors.js';
+import { colorWanted } from './ui.js';
+
+/** Exit code for a defect in credits itself, kept apart from 1 (findings) and 2 (bad input). */
+const INTERNAL_ERROR = 70;
+
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  // A closed pipe (credits … | head) is the reader's choice, not a failure.
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+function report(message: string): void {
+  const color = colorWanted(process.stderr, process.argv.includes('--no-color'));
+  process.stderr.write(`${color ? '\u001b[31merror:\u001b[39m' : 'error:'} ${message}\n`);
+}
+
+try {
+  process.exitCode = await run(process.argv);
+} catch (error) {
+  if (error instanceof CliError) {
+    if (error.exitCode !== 130 || error.message) report(error.message);
+    process.exitCode = error.exitCode;
+  } else if (error instanceof DesignError) {
+    report(error.message);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`credits: internal error, please report it with the command you ran:\n${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = INTERNAL_ERROR;
+  }
+}

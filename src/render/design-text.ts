@@ -1,0 +1,82 @@
+import type { Design } from '../core/design.js';
+import { percent } from '../core/design.js';
+import type { TableChange } from '../core/table.js';
+import type { Style } from '../ui.js';
+import { count, marginCell, money, ratioNumber, safeText, signedPercent } from './format.js';
+import { textTable } from './table.js';
+
+export interface DesignSummary {
+  source: string;
+  samples: number;
+  stat: string;
+  hasVolumeColumn: boolean;
+  currency: string;
+  design: Design;
+}
+
+export function renderDesign(summary: DesignSummary, style: Style): string {
+  const { design: d, currency } = summary;
+  const lines: string[] = [];
+  const ops = d.operations.length;
+  const sampled = summary.samples > ops ? `, ${summary.samples} samples aggregated by ${summary.stat}` : '';
+  lines.push(`${style.bold(safeText(summary.source))}: ${ops} operation${ops === 1 ? '' : 's'}${sampled}`);
+  const unit = d.unit.base !== undefined ? `1 credit = ${safeText(d.unit.base)} = ${money(d.unit.costPerCredit, currency)}` : `1 credit = ${money(d.unit.costPerCredit, currency)} (--unit-cost)`;
+  lines.push(unit);
+  if (d.operations.some((o) => o.volume !== undefined)) {
+    lines.push(summary.hasVolumeColumn ? 'Volumes from the volume column.' : 'Volumes are the sample counts.');
+  }
+  lines.push('');
+  const rows = d.operations.map((o) => [
+    safeText(o.operation) + (o.pinned ? style.dim(' (pinned)') : ''),
+    money(o.cost, currency),
+    ratioNumber(o.rawCredits),
+    ratioNumber(o.multiplier),
+    count(o.credits),
+    signedPercent(o.roundingEffect),
+    marginCell(o.margin, d.floor, style),
+  ]);
+  lines.push(textTable(['operation', 'cost', 'raw', 'multiplier', 'credits', 'rounding', 'margin'], rows, [1, 2, 3, 4, 5, 6]));
+  lines.push('');
+  lines.push(...renderPriceLines(d.price, currency, style));
+  if (d.consolidation) {
+    const c = d.consolidation;
+    lines.push(
+      `Consolidated ${c.levelsBefore} credit levels to ${c.levelsAfter} (--max-levels ${c.maxLevels}): worst margin ${percent(c.worstMarginBefore)} → ${percent(c.worstMarginAfter)}` +
+        (c.priceBefore.eq(d.price.perCredit) ? '' : `, price ${money(c.priceBefore, currency)} → ${money(d.price.perCredit, currency)} per credit`),
+    );
+  }
+  const under = d.operations.filter((o) => o.belowFloor).length;
+  lines.push(
+    under === 0
+      ? `Every margin clears the floor of ${percent(d.floor)}.`
+      : style.yellow(`${under} operation${under === 1 ? '' : 's'} under the floor of ${percent(d.floor)}.`),
+  );
+  return lines.join('\n');
+}
+
+const BASIS_LABEL = {
+  worst: 'the costliest credit (basis worst)',
+  blended: 'the volume-weighted cost per credit (basis blended)',
+};
+
+/** The price and how it was reached; `from` names K when it was given rather than derived. */
+export function renderPriceLines(price: Design['price'], currency: string, style: Style, from = BASIS_LABEL[price.basis]): string[] {
+  const perCredit = money(price.perCredit, currency);
+  const basis = from;
+  return [
+    `${style.bold('Price:')} ${price.display} (${perCredit} per credit)`,
+    `  ${basis} is ${money(price.costPerCredit, currency)}; at a ${percent(price.targetMargin)} target margin that is ${money(price.raw, currency)}, rounded up to ${perCredit}`,
+  ];
+}
+
+export function renderChanges(changes: readonly TableChange[], priceBefore: string, priceAfter: string): string {
+  const lines: string[] = [];
+  if (priceBefore !== priceAfter) lines.push(`  price: ${priceBefore} → ${priceAfter}`);
+  for (const c of changes) {
+    const name = safeText(c.operation);
+    if (c.before && c.after) lines.push(`  ${name}: ${count(c.before)} → ${count(c.after)} credits`);
+    else if (c.after) lines.push(`  + ${name}: ${count(c.after)} credits (new)`);
+    else if (c.before) lines.push(`  − ${name}: removed (was ${count(c.before)} credits)`);
+  }
+  return lines.length === 0 ? 'No credits changed.' : `Changes:\n${lines.join('\n')}`;
+}

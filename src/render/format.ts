@@ -1,0 +1,38 @@
+import { type Dec, ZERO } from '../core/decimal.js';
+import { formatMoney, groupThousands } from '../core/price.js';
+import { percent } from '../core/design.js';
+import type { Style } from '../ui.js';
+
+/** Money as people read it, six significant digits at most: $0.0002, $0.50, $1,250. */
+export function money(amount: Dec, currency: string): string {
+  return formatMoney(amount.toSignificantDigits(6), currency);
+}
+
+export function count(value: Dec): string {
+  return groupThousands(value.toSignificantDigits(8).toFixed());
+}
+
+export function ratioNumber(value: Dec): string {
+  return value.toSignificantDigits(6).toFixed();
+}
+
+/** The change rounding made, as a signed percentage: +25%, −11.1%, 0%. */
+export function signedPercent(ratio: Dec): string {
+  return ratio.gt(ZERO) ? `+${percent(ratio)}` : percent(ratio);
+}
+
+export function marginCell(margin: Dec, floor: Dec, style: Style): string {
+  const text = percent(margin);
+  if (margin.lt(ZERO)) return style.red(text);
+  if (margin.lt(floor)) return style.yellow(text);
+  return style.green(text);
+}
+
+/**
+ * Operation names come from users' files: control characters (newlines, ANSI
+ * escapes) are shown escaped so they cannot rewrite the terminal.
+ */
+export function safeText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
