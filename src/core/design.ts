@@ -185,7 +185,7 @@ function finish(
   }
   for (const o of operations) {
     if (o.margin.lt(0)) warnings.push(`${o.operation} loses money: margin ${percent(o.margin)} (an arbitrage hole)`);
-    else if (o.belowFloor) warnings.push(`${o.operation} margin ${percent(o.margin)} is under the floor ${percent(params.floor)}`);
+    else if (o.belowFloor) warnings.push(`${o.operation} margin ${percent(o.margin)} is under the floor of ${percent(params.floor)}`);
   }
   const result: Design = { operations, unit, price, floor: params.floor, levels, warnings };
   if (consolidation) result.consolidation = consolidation;

@@ -2,7 +2,7 @@ import { Dec } from './decimal.js';
 
 const PLAIN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
 const GROUPED = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
-const CURRENCY = /[$€£¥]/g;
+const MONEY = /^([+-]?)\s*[$€£¥]?\s*([+-]?)(.*?)\s*[$€£¥]?$/;
 
 /**
  * Reads a number as spreadsheets export it: an optional currency sign,
@@ -10,7 +10,9 @@ const CURRENCY = /[$€£¥]/g;
  * Returns undefined for anything that is not a finite number.
  */
 export function parseDecimal(text: string): Dec | undefined {
-  const compact = text.replace(CURRENCY, '').replace(/\s+/g, '');
+  const [, sign = '', innerSign = '', digits = ''] = MONEY.exec(text.trim())!;
+  if (sign && innerSign) return undefined;
+  const compact = sign + innerSign + digits;
   if (PLAIN.test(compact)) return new Dec(compact);
   if (GROUPED.test(compact)) return new Dec(compact.replace(/,/g, ''));
   return undefined;

@@ -91,7 +91,7 @@ function reader(file: string): Reader {
       if (value === undefined) throw new InputError(file, `${column.header}: "${text}" is not a number`, at);
       if (value.isNeg()) throw new InputError(file, `${column.header}: ${text} is negative`, at);
       if (rule === 'positive' && value.isZero()) {
-        throw new InputError(file, `${column.header}: is 0; it must be greater than 0`, at);
+        throw new InputError(file, `${column.header}: must be greater than 0, got ${text}`, at);
       }
       return value;
     },

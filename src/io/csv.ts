@@ -35,7 +35,7 @@ interface CsvParseError extends Error {
   code?: string;
   lines?: number;
   index?: number;
-  bytes_records?: number;
+  records?: number;
   record?: string[];
 }
 
@@ -45,19 +45,24 @@ function countNewlines(text: string): number {
   return text.match(NEWLINES)?.length ?? 0;
 }
 
-/** Line where the record that failed began: the first non-blank line after the last complete record. */
-function lineAfter(bytes: Buffer, offset: number): number {
-  const before = bytes.subarray(0, offset).toString('utf8');
-  const rest = bytes.subarray(offset).toString('utf8');
-  const blank = /^(?:\r\n|\n|\r)*/.exec(rest)![0];
-  return countNewlines(before) + countNewlines(blank) + 1;
+/** Line where record number `complete + 1` begins: the first non-blank line after the last complete record. */
+function lineAfterRecords(bytes: Buffer, complete: number): number {
+  let end = 0;
+  if (complete > 0) {
+    const records = parse(bytes, { bom: true, info: true, skip_empty_lines: true, to: complete }) as unknown as { info: { lines: number } }[];
+    end = records[records.length - 1]?.info.lines ?? 0;
+  }
+  const lines = bytes.toString('utf8').split(NEWLINES);
+  let line = end;
+  while (line < lines.length - 1 && lines[line]!.trim() === '') line++;
+  return line + 1;
 }
 
 function csvError(source: Source, error: CsvParseError, headerLength: () => number): InputError {
   switch (error.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return new InputError(source.name, 'a quoted field is never closed (unterminated quote)', {
-        line: lineAfter(source.bytes, error.bytes_records ?? 0),
+        line: lineAfterRecords(source.bytes, error.records ?? 0),
       });
     case 'CSV_INVALID_CLOSING_QUOTE':
       return new InputError(source.name, 'text after a closing quote; quote the whole field and double any quote inside it', {

@@ -53,8 +53,8 @@ export function parseTable(source: Source): LoadedTable {
   };
   const problem = document.errors[0];
   if (problem) {
-    const [line, col] = [problem.linePos?.[0].line ?? 1, problem.linePos?.[0].col];
-    throw new InputError(source.name, `not valid YAML: ${problem.message.split('\n')[0]}`, { line, ...(col !== undefined && { column: col }) });
+    const { line, col } = lineCounter.linePos(problem.pos[0]);
+    throw new InputError(source.name, `not valid YAML: ${problem.message.split('\n')[0]}`, { line, column: col });
   }
   if (text.trim() === '') throw new InputError(source.name, 'the table is empty', { line: 1 });
   let data: unknown;

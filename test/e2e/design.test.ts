@@ -1,0 +1,168 @@
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, credits, tempDir } from '../helpers.js';
+
+const EXAMPLE = join(FIXTURES, 'image-api.csv');
+
+function designed(dir: string, args: string[] = []) {
+  copyFileSync(EXAMPLE, join(dir, 'costs.csv'));
+  return credits(['design', 'costs.csv', ...args], { cwd: dir });
+}
+
+describe('credits design on the worked example', () => {
+  it('prints the summary with credits, margins and the price', () => {
+    const dir = tempDir();
+    const run = designed(dir);
+    expect(run.code).toBe(0);
+    const row = (op: string) => run.stdout.split('\n').find((line) => line.startsWith(`│ ${op} `))!.split('│').map((c) => c.trim()).filter(Boolean);
+    expect(row('image_upload')).toEqual(['image_upload', '$0.0002', '1', '1', '1', '0%', '80%']);
+    expect(row('basic_resize')).toEqual(['basic_resize', '$0.0008', '4', '1', '5', '+25%', '84%']);
+    expect(row('ai_analysis')).toEqual(['ai_analysis', '$0.015', '75', '1.5', '100', '−11.1%', '85%']);
+    expect(row('background_removal')).toEqual(['background_removal', '$0.04', '200', '1.2', '250', '+4.2%', '84%']);
+    expect(row('video_processing')).toEqual(['video_processing', '$0.50', '2500', '1', '2,500', '0%', '80%']);
+    expect(run.stdout).toContain('Price: $1 per 1,000 credits ($0.001 per credit)');
+    expect(run.stdout).toContain('(basis worst) is $0.0002');
+    expect(run.stdout).not.toMatch(/\u001b\[/);
+    expect(run.stderr).toBe('Wrote credits.yaml\n');
+  });
+
+  it('writes the table of SPEC §3', () => {
+    const dir = tempDir();
+    designed(dir);
+    const text = readFileSync(join(dir, 'credits.yaml'), 'utf8');
+    expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=.+credits\.schema\.json$/);
+    const schemaPath = text.split('\n')[0]!.split('$schema=')[1]!;
+    expect(existsSync(join(dir, schemaPath))).toBe(true);
+    expect(text).toContain('unit: { base_operation: image_upload, cost_per_credit: 0.0002 }');
+    expect(text).toContain('  pack: { credits: 1000, price: 1 }');
+    expect(text).toContain('  display: $1 per 1,000 credits');
+    expect(text).toContain('design: { ladder: friendly, rounding: nearest, stat: mean, floor: 0.5, rates: {}, multipliers: { ai_analysis: 1.5, background_removal: 1.2 } }');
+    expect(text).toContain('  image_upload: { credits: 1, cost: 0.0002, raw_credits: 1, multiplier: 1, margin: 0.8 }');
+    expect(text).toContain('  ai_analysis: { credits: 100, cost: 0.015, raw_credits: 75, multiplier: 1.5, margin: 0.85 }');
+    const table = parse(text);
+    expect(table.source.file).toBe('costs.csv');
+    expect(table.source.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.values(table.operations).map((o: any) => o.credits)).toEqual([1, 5, 100, 250, 2500]);
+    expect(Object.values(table.operations).map((o: any) => o.margin)).toEqual([0.8, 0.84, 0.85, 0.84, 0.8]);
+    expect(table.price).toMatchObject({ per_credit: 0.001, target_margin: 0.7, basis: 'worst' });
+  });
+
+  it('prints only the table as JSON with --json, with the same keys as the YAML', () => {
+    const dir = tempDir();
+    const run = designed(dir, ['--json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    const yaml = parse(readFileSync(join(dir, 'credits.yaml'), 'utf8'));
+    expect(json).toEqual(yaml);
+    expect(json.operations.ai_analysis).toEqual({ credits: 100, cost: 0.015, raw_credits: 75, multiplier: 1.5, margin: 0.85 });
+    expect(json.price.display).toBe('$1 per 1,000 credits');
+  });
+
+  it('writes nothing on --dry-run and the YAML to stdout with -o -', () => {
+    const dir = tempDir();
+    const dry = designed(dir, ['--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain('Dry run: credits.yaml not written.');
+    expect(existsSync(join(dir, 'credits.yaml'))).toBe(false);
+    const piped = designed(dir, ['-o', '-']);
+    expect(piped.code).toBe(0);
+    expect(parse(piped.stdout).operations.video_processing.credits).toBe(2500);
+    expect(piped.stderr).toContain('Price: $1 per 1,000 credits');
+    expect(existsSync(join(dir, 'credits.yaml'))).toBe(false);
+  });
+
+  it('reads the costs from stdin with -', () => {
+    const dir = tempDir();
+    const run = credits(['design', '-', '-o', 'out.yaml', '--json'], { cwd: dir, input: readFileSync(EXAMPLE) });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).source.file).toBe('-');
+    expect(existsSync(join(dir, 'out.yaml'))).toBe(true);
+  });
+
+  it('reads CRLF, a BOM, quotes, currency signs and thousands separators', () => {
+    const dir = tempDir();
+    const csv = '\uFEFF"Operation","Total Cost","Calls"\r\n"image, upload","$0.0002","1,000"\r\n"resize\nlarge",$0.0008,500\r\n';
+    writeFileSync(join(dir, 'costs.csv'), csv);
+    const run = credits(['design', 'costs.csv', '--json', '--dry-run'], { cwd: dir });
+    expect(run.code).toBe(0);
+    const table = JSON.parse(run.stdout);
+    expect(Object.keys(table.operations)).toEqual(['image, upload', 'resize\nlarge']);
+    expect(table.operations['image, upload']).toMatchObject({ credits: 1, volume: 1000 });
+    expect(table.price.basis).toBe('blended');
+  });
+});
+
+describe('designing again over an existing table', () => {
+  it('keeps comments, pinned operations, modifiers and plans, and prints what changed', () => {
+    const dir = tempDir();
+    designed(dir);
+    const path = join(dir, 'credits.yaml');
+    let text = readFileSync(path, 'utf8');
+    text = text.replace('version: 1', '# Owned by the pricing team.\nversion: 1');
+    text = text.replace('  video_processing: { credits: 2500,', '  video_processing: { pinned: true, credits: 2000,');
+    text += 'modifiers:\n  - { name: off_peak, kind: time, hours_utc: [2, 6], factor: 0.7 }\nplans:\n  - { name: Starter, price: 29, included_credits: 50000 }\n';
+    writeFileSync(path, text);
+    const costs = readFileSync(join(dir, 'costs.csv'), 'utf8').replace('ai_analysis,2000,1024,50,0.0150', 'ai_analysis,2000,1024,50,0.0400');
+    writeFileSync(join(dir, 'costs.csv'), costs);
+
+    const run = credits(['design', 'costs.csv'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('Changes:\n  ai_analysis: 100 → 250 credits\n');
+    const after = readFileSync(path, 'utf8');
+    expect(after).toContain('# Owned by the pricing team.\nversion: 1');
+    expect(after).toContain('video_processing: { pinned: true, credits: 2000,');
+    expect(after).toContain('  - { name: off_peak, kind: time, hours_utc: [ 2, 6 ], factor: 0.7 }');
+    expect(after).toContain('  - { name: Starter, price: 29, included_credits: 50000 }');
+    expect(after).toContain('  ai_analysis: { credits: 250, cost: 0.04, raw_credits: 200, multiplier: 1.5, margin: ');
+    expect(after.match(/yaml-language-server/g)).toHaveLength(1);
+  });
+
+  it('reuses the recorded design parameters, and flags override and are recorded', () => {
+    const dir = tempDir();
+    designed(dir, ['--ladder', '1-5', '--margin', '0.6']);
+    const again = credits(['design', 'costs.csv', '--json', '--dry-run'], { cwd: dir });
+    const table = JSON.parse(again.stdout);
+    expect(table.design.ladder).toBe('1-5');
+    expect(table.price.target_margin).toBe(0.6);
+    expect(again.stderr).toContain('No credits changed.');
+    const changed = credits(['design', 'costs.csv', '--ladder', 'friendly'], { cwd: dir });
+    expect(changed.code).toBe(0);
+    expect(parse(readFileSync(join(dir, 'credits.yaml'), 'utf8')).design.ladder).toBe('friendly');
+  });
+
+  it('leaves no temporary files behind', () => {
+    const dir = tempDir();
+    designed(dir);
+    designed(dir, ['--margin', '0.8']);
+    expect(readdirSync(dir).sort()).toEqual(['costs.csv', 'credits.yaml']);
+  });
+});
+
+describe('the other fixtures', () => {
+  it('designs from resource usage × rates', () => {
+    const run = credits(
+      ['design', 'fixtures/llm-gateway-usage.csv', '--rate', 'gpu_seconds=0.0011', '--rate', 'cpu_ms=0.0000004', '--rate', 'egress_mb=0.00009', '--dry-run', '--json'],
+    );
+    expect(run.code).toBe(0);
+    const table = JSON.parse(run.stdout);
+    // chat_completion: 0.9 × 0.0011 + 120 × 0.0000004 + 0.02 × 0.00009 = 0.0010398
+    expect(table.operations.chat_completion.cost).toBe(0.0010398);
+    // image_generation adds its third-party fee: 0.00715 + 0.00012 + 0.000135 + 0.002
+    expect(table.operations.image_generation.cost).toBe(0.009405);
+    expect(table.design.rates).toEqual({ gpu_seconds: 0.0011, cpu_ms: 0.0000004, egress_mb: 0.00009 });
+    expect(table.price.basis).toBe('blended');
+    expect(table.operations.embeddings.volume).toBe(4200000);
+  });
+
+  it('aggregates raw samples with --stat', () => {
+    const mean = JSON.parse(credits(['design', 'fixtures/search-api-samples.csv', '--dry-run', '--json']).stdout);
+    expect(mean.operations.search.cost).toBe(0.0001375);
+    expect(mean.operations.search.volume).toBe(4);
+    const p90 = JSON.parse(credits(['design', 'fixtures/search-api-samples.csv', '--dry-run', '--json', '--stat', 'p90']).stdout);
+    // search samples sorted: 0.00011, 0.00012, 0.00013, 0.00019; h = 2.7 → 0.00013 + 0.7 × 0.00006
+    expect(p90.operations.search.cost).toBe(0.000172);
+    expect(p90.design.stat).toBe('p90');
+  });
+});
