@@ -103,6 +103,18 @@ export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: C
       run(async (ui) => (await import('./commands/price.js')).priceCommand(options, ui), command),
     );
 
+  program
+    .command('check')
+    .description('fail when the committed table drifts from the costs, leaves an operation unpriced, or a margin falls under the floor')
+    .option('--table <file>', 'credit table', 'credits.yaml')
+    .option('--costs <file>', 'costs CSV (default: the one the table records)')
+    .option('--floor <ratio>', "margin under which an operation is a finding (default: the table's)", ratio('--floor'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 on findings at or above this severity').choices(['error', 'warning']).default('error'))
+    .addOption(new Option('--format <format>', 'text, json, github annotations or markdown (default: text)').choices(['text', 'json', 'github', 'markdown']))
+    .action(async (options, command: Command) =>
+      run(async (ui) => (await import('./commands/check.js')).checkCommand(options, ui), command),
+    );
+
   return program;
 }
 

@@ -1,6 +1,6 @@
 import { relative, resolve, dirname, sep } from 'node:path';
 import { Dec, ONE } from '../core/decimal.js';
-import { type Design, design } from '../core/design.js';
+import { type Design, type DesignParams, design } from '../core/design.js';
 import { DesignError } from '../core/errors.js';
 import type { Rounding } from '../core/ladder.js';
 import type { Basis } from '../core/price.js';
@@ -130,6 +130,46 @@ function recordOf(settings: Settings, result: Design): TableDesign {
   return record;
 }
 
+/** The core's parameters for a design from these settings, over these operations. */
+function designParams(settings: Settings, operations: readonly OperationCost[], previous: CreditTable | undefined, warnings: string[]): DesignParams {
+  const pinned: Record<string, Dec> = {};
+  for (const [name, op] of Object.entries(previous?.operations ?? {})) {
+    if (!op.pinned) continue;
+    if (operations.some((o) => o.operation === name)) pinned[name] = op.credits;
+    else warnings.push(`${name} is pinned but not in the costs; it is left out of the table`);
+  }
+  let base = settings.base;
+  if (base !== undefined && settings.baseRecorded && !operations.some((o) => o.operation === base)) {
+    warnings.push(`the recorded base operation ${base} is not in the costs any more; the cheapest operation is the base`);
+    base = undefined;
+  }
+  return {
+    ...(base !== undefined && { base }),
+    ...(settings.unitCost !== undefined && { unitCost: settings.unitCost }),
+    multipliers: settings.flagMultipliers,
+    ladder: settings.ladder,
+    rounding: settings.rounding,
+    ...(settings.maxLevels !== undefined && { maxLevels: settings.maxLevels }),
+    margin: settings.margin,
+    floor: settings.floor,
+    ...(settings.basis !== undefined && { basis: settings.basis }),
+    currency: settings.currency,
+    pinned,
+  };
+}
+
+/** Problems the core finds are the user's to fix: exit 2, against the costs file when they have a place in it. */
+function reported<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof DesignError) {
+      throw error.at ? new InputError(file, error.message, error.at) : new CliError(error.message);
+    }
+    throw error;
+  }
+}
+
 /**
  * Runs the whole method on a costs file: read, aggregate, design, and build
  * the table. Problems the core finds are reported against the costs file.
@@ -140,38 +180,15 @@ export function deriveTable(
   settings: Settings,
   context: { tablePath: string; previous?: CreditTable },
 ): Derivation {
-  const warnings: string[] = [];
-  try {
+  return reported(source.name, () => {
+    const warnings: string[] = [];
     const costs = readCosts(parseCsv(source), { columns: settings.columns, rates: settings.rates });
     const operations = groupSamples(costs.samples, settings.stat, costs.hasVolumeColumn);
     for (const op of operations) {
       const recorded = settings.recordedMultipliers[op.operation];
       if (op.multiplier === undefined && recorded !== undefined) op.multiplier = recorded;
     }
-    const pinned: Record<string, Dec> = {};
-    for (const [name, op] of Object.entries(context.previous?.operations ?? {})) {
-      if (!op.pinned) continue;
-      if (operations.some((o) => o.operation === name)) pinned[name] = op.credits;
-      else warnings.push(`${name} is pinned but not in the costs; it is left out of the table`);
-    }
-    let base = settings.base;
-    if (base !== undefined && settings.baseRecorded && !operations.some((o) => o.operation === base)) {
-      warnings.push(`the recorded base operation ${base} is not in the costs any more; the cheapest operation is the base`);
-      base = undefined;
-    }
-    const result = design(operations, {
-      ...(base !== undefined && { base }),
-      ...(settings.unitCost !== undefined && { unitCost: settings.unitCost }),
-      multipliers: settings.flagMultipliers,
-      ladder: settings.ladder,
-      rounding: settings.rounding,
-      ...(settings.maxLevels !== undefined && { maxLevels: settings.maxLevels }),
-      margin: settings.margin,
-      floor: settings.floor,
-      ...(settings.basis !== undefined && { basis: settings.basis }),
-      currency: settings.currency,
-      pinned,
-    });
+    const result = design(operations, designParams(settings, operations, context.previous, warnings));
     const table = tableFromDesign(
       result,
       {
@@ -182,10 +199,20 @@ export function deriveTable(
       context.previous,
     );
     return { costs, operations, design: result, table, settings, warnings: [...warnings, ...result.warnings] };
-  } catch (error) {
-    if (error instanceof DesignError) {
-      throw error.at ? new InputError(source.name, error.message, error.at) : new CliError(error.message);
-    }
-    throw error;
-  }
+  });
+}
+
+/** The table designed again from the costs it records: what it would say had nobody edited it. */
+export function redesignRecorded(table: CreditTable, settings: Settings): Design {
+  const operations: OperationCost[] = Object.entries(table.operations).map(([operation, op]) => {
+    const multiplier = op.multiplier ?? table.design.multipliers[operation];
+    return {
+      operation,
+      cost: op.cost,
+      samples: 1,
+      ...(op.volume !== undefined && { volume: op.volume }),
+      ...(multiplier !== undefined && { multiplier }),
+    };
+  });
+  return reported(table.source?.file ?? 'table', () => design(operations, designParams({ ...settings, flagMultipliers: {} }, operations, table, [])));
 }

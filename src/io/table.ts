@@ -25,7 +25,7 @@ export interface LoadedTable {
   path: string;
   table: CreditTable;
   document: Document.Parsed;
-  /** 1-based line of the node at a key path, when it exists. */
+  /** 1-based line of the key at a key path, when it exists. */
   lineOf(path: readonly (string | number)[]): number | undefined;
 }
 
@@ -77,7 +77,12 @@ export function parseTable(source: Source): LoadedTable {
     path: source.name,
     table: withDecimals(data) as CreditTable,
     document,
-    lineOf: (path) => position(document.getIn(path, true) as Node | undefined)?.line,
+    lineOf(path) {
+      // A key's own line: for a block map its value starts on the next one.
+      const parent = path.length > 1 ? document.getIn(path.slice(0, -1), true) : document.contents;
+      const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[path.length - 1])) : undefined;
+      return position((pair?.key ?? document.getIn(path, true)) as Node | undefined)?.line;
+    },
   };
 }
 

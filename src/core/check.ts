@@ -1,0 +1,161 @@
+import type { Dec } from './decimal.js';
+import { type Design, percent } from './design.js';
+import { marginOf } from './price.js';
+import type { OperationCost } from './samples.js';
+import type { CreditTable } from './table.js';
+
+export type Severity = 'error' | 'warning';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning'];
+
+export type FindingCode =
+  | 'unpriced-operation'
+  | 'stale-operation'
+  | 'credit-drift'
+  | 'price-drift'
+  | 'hand-edit'
+  | 'margin-below-floor'
+  | 'negative-margin'
+  | 'modifier-below-floor'
+  | 'zero-credit-discount';
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  operation?: string;
+  /** Key path in the table the finding points at, for its line. */
+  path: (string | number)[];
+  message: string;
+  committed?: Dec | string;
+  expected?: Dec | string;
+}
+
+export interface CheckInput {
+  table: CreditTable;
+  /** The table re-derived from its own recorded costs and parameters: what it should say if untouched. */
+  recorded: Design;
+  /** The table re-derived from the current costs with the recorded parameters. */
+  current: Design;
+  currentCosts: readonly OperationCost[];
+  floor: Dec;
+  /** The command that regenerates the table, for advice. */
+  redesign: string;
+}
+
+const byOperation = (d: Design) => new Map(d.operations.map((o) => [o.operation, o]));
+
+/**
+ * Compares a committed table with re-derivations of it. Hand edits are told
+ * apart from drift by deriving twice: from the costs the table records (any
+ * difference is an edit) and from the current costs (any difference from the
+ * first is drift). Margins use the committed credits and price against the
+ * current costs, since those are what customers pay and what serving costs.
+ */
+export function checkTable(input: CheckInput): Finding[] {
+  const { table, floor, redesign } = input;
+  const findings: Finding[] = [];
+  const recorded = byOperation(input.recorded);
+  const current = byOperation(input.current);
+  const regenerate = `run \`${redesign}\` to regenerate, or pin it with \`pinned: true\``;
+
+  for (const cost of input.currentCosts) {
+    if (!table.operations[cost.operation]) {
+      const credits = current.get(cost.operation)?.credits;
+      findings.push({
+        code: 'unpriced-operation',
+        severity: 'error',
+        operation: cost.operation,
+        path: ['operations'],
+        message: `${cost.operation} is in the costs but not in the table${credits ? ` (it would get ${credits.toFixed()} credits)` : ''}; run \`${redesign}\` to price it`,
+        ...(credits && { expected: credits }),
+      });
+    }
+  }
+
+  for (const [operation, op] of Object.entries(table.operations)) {
+    const path = ['operations', operation];
+    const now = current.get(operation);
+    if (!now) {
+      findings.push({
+        code: 'stale-operation',
+        severity: 'warning',
+        operation,
+        path,
+        message: `${operation} is in the table but not in the costs; remove it, or profile it again`,
+        committed: op.credits,
+      });
+      continue;
+    }
+    const designed = recorded.get(operation);
+    if (!op.pinned && designed && !designed.credits.eq(op.credits)) {
+      findings.push({
+        code: 'hand-edit',
+        severity: 'error',
+        operation,
+        path,
+        message: `${operation} has ${op.credits.toFixed()} credits, but its recorded cost and design give ${designed.credits.toFixed()}; ${regenerate}`,
+        committed: op.credits,
+        expected: designed.credits,
+      });
+    }
+    if (!op.pinned && designed && !now.credits.eq(designed.credits)) {
+      findings.push({
+        code: 'credit-drift',
+        severity: 'error',
+        operation,
+        path,
+        message: `${operation}'s cost moved from ${op.cost.toFixed()} to ${now.cost.toSignificantDigits(12).toFixed()}, which makes it ${now.credits.toFixed()} credits instead of ${op.credits.toFixed()}; ${regenerate}`,
+        committed: op.credits,
+        expected: now.credits,
+      });
+    }
+    const margin = marginOf(now.cost, op.credits, table.price.per_credit);
+    if (margin.lt(0)) {
+      findings.push({
+        code: 'negative-margin',
+        severity: 'error',
+        operation,
+        path,
+        message: `${operation} loses money: it costs ${now.cost.toSignificantDigits(6).toFixed()} and earns ${op.credits.times(table.price.per_credit).toFixed()} (margin ${percent(margin)}); raise its credits or the price`,
+        committed: margin.toDecimalPlaces(4),
+        expected: floor,
+      });
+    } else if (margin.lt(floor)) {
+      findings.push({
+        code: 'margin-below-floor',
+        severity: 'error',
+        operation,
+        path,
+        message: `${operation}'s margin is ${percent(margin)}, under the floor of ${percent(floor)}; raise its credits or the price`,
+        committed: margin.toDecimalPlaces(4),
+        expected: floor,
+      });
+    }
+  }
+
+  const price = input.current.price.perCredit;
+  if (!price.eq(table.price.per_credit)) {
+    const higher = price.gt(table.price.per_credit);
+    findings.push({
+      code: 'price-drift',
+      severity: higher ? 'error' : 'warning',
+      path: ['price', 'per_credit'],
+      message: `the current costs price a credit at ${price.toFixed()}, not ${table.price.per_credit.toFixed()} (${higher ? 'the committed price is too low for the target margin' : 'the committed price is higher than the target margin needs'}); run \`${redesign}\` or \`credits price --write\``,
+      committed: table.price.per_credit,
+      expected: price,
+    });
+  }
+  return findings;
+}
+
+/** Errors before warnings; otherwise in table order. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => SEVERITIES.indexOf(a.f.severity) - SEVERITIES.indexOf(b.f.severity) || a.i - b.i)
+    .map(({ f }) => f);
+}
+
+export function failing(findings: readonly Finding[], failOn: Severity): Finding[] {
+  const threshold = SEVERITIES.indexOf(failOn);
+  return findings.filter((f) => SEVERITIES.indexOf(f.severity) <= threshold);
+}
