@@ -104,6 +104,15 @@ export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: C
     );
 
   program
+    .command('wizard')
+    .description('design a credit table interactively, then print the equivalent design command')
+    .argument('[costs]', 'costs CSV (asked for when not given)')
+    .option('-o, --out <file>', 'table to write (asked for, default credits.yaml)')
+    .action(async (costs: string | undefined, options, command: Command) =>
+      run(async (ui) => (await import('./commands/wizard.js')).wizardCommand({ ...options, ...(costs !== undefined && { costs }) }, ui), command),
+    );
+
+  program
     .command('check')
     .description('fail when the committed table drifts from the costs, leaves an operation unpriced, or a margin falls under the floor')
     .option('--table <file>', 'credit table', 'credits.yaml')

@@ -21,7 +21,8 @@ try {
   process.exitCode = await run(process.argv);
 } catch (error) {
   if (error instanceof CliError) {
-    if (error.exitCode !== 130 || error.message) report(error.message);
+    if (error.exitCode === 130) process.stderr.write(`${error.message}\n`);
+    else report(error.message);
     process.exitCode = error.exitCode;
   } else if (error instanceof DesignError) {
     report(error.message);

@@ -98,20 +98,20 @@ function reader(file: string): Reader {
   };
 }
 
-/**
- * Interprets a parsed costs CSV: finds the operation, cost, volume,
- * multiplier and third-party columns by alias or --column, and computes each
- * row's cost — the cost column as is, or Σ resource × rate + third_party.
- */
-export function readCosts(table: CsvTable, options: CostsOptions): Costs {
+interface Layout {
+  roles: Record<Role, CsvColumn | undefined>;
+  operation: CsvColumn;
+  /** Columns with a header that no role took. */
+  unassigned: CsvColumn[];
+  read: Reader;
+}
+
+function layoutOf(table: CsvTable, columns: CostsOptions['columns']): Layout {
   checkHeaders(table);
   if (table.rows.length === 0) {
     throw new InputError(table.file, 'has a header row but no operations', { line: 2 });
   }
-  const roles = Object.fromEntries(ROLES.map((role) => [role, findColumn(table, role, options.columns[role])])) as Record<
-    Role,
-    CsvColumn | undefined
-  >;
+  const roles = Object.fromEntries(ROLES.map((role) => [role, findColumn(table, role, columns[role])])) as Record<Role, CsvColumn | undefined>;
   const operation = roles.operation;
   if (!operation) {
     throw new InputError(
@@ -120,9 +120,32 @@ export function readCosts(table: CsvTable, options: CostsOptions): Costs {
       { line: 1 },
     );
   }
-  const read = reader(table.file);
-  const assigned = new Set(Object.values(roles).filter((c): c is CsvColumn => c !== undefined));
-  const resources = roles.cost ? [] : resourceColumns(table, assigned, options.rates, read, roles.third_party !== undefined);
+  const assigned = new Set(Object.values(roles));
+  return { roles, operation, unassigned: table.columns.filter((c) => !assigned.has(c) && c.key !== ''), read: reader(table.file) };
+}
+
+/** Whether every value of a column looks like a number: such columns are resources, others are notes. */
+function isNumeric(table: CsvTable, column: CsvColumn, read: Reader): boolean {
+  return table.rows.every((row) => {
+    const text = read.cell(row, column);
+    return text === '' || /^[\s$€£¥+\-\d.,eE]+$/.test(text);
+  });
+}
+
+/** The resource columns that need a rate: none when there is a cost column. */
+export function ratesNeeded(table: CsvTable, columns: CostsOptions['columns']): string[] {
+  const { roles, unassigned, read } = layoutOf(table, columns);
+  return roles.cost ? [] : unassigned.filter((c) => isNumeric(table, c, read)).map((c) => c.key);
+}
+
+/**
+ * Interprets a parsed costs CSV: finds the operation, cost, volume,
+ * multiplier and third-party columns by alias or --column, and computes each
+ * row's cost — the cost column as is, or Σ resource × rate + third_party.
+ */
+export function readCosts(table: CsvTable, options: CostsOptions): Costs {
+  const { roles, operation, unassigned, read } = layoutOf(table, options.columns);
+  const resources = roles.cost ? [] : resourceColumns(table, unassigned, options.rates, read, roles.third_party !== undefined);
 
   const samples = table.rows.map((row): CostSample => {
     const name = read.cell(row, operation);
@@ -179,12 +202,11 @@ function rowCost(
  */
 function resourceColumns(
   table: CsvTable,
-  assigned: ReadonlySet<CsvColumn>,
+  candidates: readonly CsvColumn[],
   rates: Readonly<Record<string, Dec>>,
   read: Reader,
   hasThirdParty: boolean,
 ): CsvColumn[] {
-  const candidates = table.columns.filter((c) => !assigned.has(c) && c.key !== '');
   for (const key of Object.keys(rates)) {
     if (!candidates.some((c) => c.key === key)) {
       throw new CliError(
@@ -192,12 +214,7 @@ function resourceColumns(
       );
     }
   }
-  const numeric = (c: CsvColumn) =>
-    table.rows.every((row) => {
-      const text = read.cell(row, c);
-      return text === '' || /^[\s$€£¥+\-\d.,eE]+$/.test(text);
-    });
-  const resources = candidates.filter((c) => rates[c.key] !== undefined || numeric(c));
+  const resources = candidates.filter((c) => rates[c.key] !== undefined || isNumeric(table, c, read));
   const missing = resources.filter((c) => rates[c.key] === undefined);
   if (missing.length > 0) {
     throw new InputError(

@@ -80,3 +80,17 @@ export function renderChanges(changes: readonly TableChange[], priceBefore: stri
   }
   return lines.length === 0 ? 'No credits changed.' : `Changes:\n${lines.join('\n')}`;
 }
+
+/** The short table the wizard shows after each choice. */
+export function renderPreview(d: Design, style: Style): string {
+  const rows = d.operations.map((o) => [safeText(o.operation), ratioNumber(o.adjusted), count(o.credits), signedPercent(o.roundingEffect), marginCell(o.margin, d.floor, style)]);
+  return `${textTable(['operation', 'adjusted', 'credits', 'rounding', 'margin'], rows, [1, 2, 3, 4])}\n${d.price.display}`;
+}
+
+/** One line for a choice's description: the credits it gives, the margins and the price. */
+export function renderPreviewLine(d: Design): string {
+  const margins = d.operations.map((o) => o.margin);
+  const low = margins.reduce((a, b) => (b.lt(a) ? b : a));
+  const high = margins.reduce((a, b) => (b.gt(a) ? b : a));
+  return `credits ${d.operations.map((o) => count(o.credits)).join(' · ')}; margins ${percent(low)}–${percent(high)}; ${d.price.display}`;
+}
