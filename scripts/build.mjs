@@ -23,7 +23,9 @@ const tableValidator = {
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
-  entryPoints: [join(root, 'src/main.ts')],
+  // The usage worker is an entry of its own: worker threads load it by path.
+  entryPoints: [join(root, 'src/main.ts'), join(root, 'src/io/usage-worker.ts')],
+  outbase: join(root, 'src'),
   outdir: join(root, 'dist'),
   bundle: true,
   splitting: true,

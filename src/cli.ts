@@ -124,6 +124,25 @@ export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: C
       run(async (ui) => (await import('./commands/check.js')).checkCommand(options, ui), command),
     );
 
+  program
+    .command('audit')
+    .description('find arbitrage in usage logs: margin per operation, who drives it, and a gradual correction')
+    .argument('[usage]', 'usage CSV, or - for stdin (not with --emit-sql or --db)')
+    .option('--table <file>', 'credit table', 'credits.yaml')
+    .option('--floor <ratio>', "margin under which an operation is flagged (default: the table's)", ratio('--floor'))
+    .option('--since <when>', 'only calls since 7d, 24h, or an ISO 8601 date')
+    .option('--until <when>', 'only calls before 7d, 24h, or an ISO 8601 date')
+    .option('--now <iso>', 'the moment relative windows count back from (default: now)')
+    .option('--top <n>', 'customers to name for each flagged operation', positiveInteger('--top'), 5)
+    .option('--max-step <ratio>', 'largest monthly credit increase in a correction', number('--max-step'), '0.2')
+    .addOption(new Option('--emit-sql <dialect>', 'print the audit as SQL over --relation instead of reading a file').choices(['postgres', 'bigquery', 'snowflake', 'duckdb', 'sqlite']))
+    .option('--relation <name>', 'table or view of the logs, for --emit-sql and --db', 'operation_logs')
+    .option('--column <role=name>', 'map operation, cost, credits, timestamp or customer to a column (repeatable)', pair('--column', false))
+    .option('--db <url>', 'run the audit on PostgreSQL (postgres://…)')
+    .action(async (usage: string | undefined, options, command: Command) =>
+      run(async (ui) => (await import('./commands/audit.js')).auditCommand({ ...options, ...(usage !== undefined && { usage }) }, ui), command),
+    );
+
   return program;
 }
 

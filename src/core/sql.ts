@@ -1,0 +1,161 @@
+import type { Dec } from './decimal.js';
+import type { CreditTable } from './table.js';
+
+export const DIALECTS = ['postgres', 'bigquery', 'snowflake', 'duckdb', 'sqlite'] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
+/** A bound of the time window: a fixed instant, or a distance back from the engine's now. */
+export type WindowBound = { at: Date } | { back: number; unit: 'day' | 'hour' };
+
+export interface AuditSqlOptions {
+  dialect: Dialect;
+  /** The relation to read, possibly qualified ("analytics.operation_logs"). */
+  relation: string;
+  columns: { operation: string; cost: string; credits?: string; timestamp: string; customer?: string };
+  table: CreditTable;
+  since?: WindowBound;
+  until?: WindowBound;
+}
+
+interface DialectRules {
+  identifier(name: string): string;
+  string(text: string): string;
+  decimal: string;
+  creditTable(rows: [string, Dec][]): string;
+  instant(at: Date): string;
+  back(amount: number, unit: 'day' | 'hour'): string;
+  /** The timestamp column as something comparable with instant() and back(). */
+  timestamp(column: string): string;
+}
+
+const doubleQuoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const singleQuoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
+const plainValues = (rows: [string, Dec][], quote: (t: string) => string) => rows.map(([op, credits]) => `(${quote(op)}, ${credits.toFixed()})`).join(',\n    ');
+const iso = (at: Date) => at.toISOString();
+
+const RULES: Record<Dialect, DialectRules> = {
+  postgres: {
+    identifier: doubleQuoted,
+    string: singleQuoted,
+    decimal: 'NUMERIC',
+    creditTable: (rows) => `credit_table (operation, credits) AS (\n  VALUES\n    ${plainValues(rows, singleQuoted)}\n)`,
+    instant: (at) => `TIMESTAMPTZ '${iso(at)}'`,
+    back: (n, unit) => `NOW() - INTERVAL '${n} ${unit}s'`,
+    timestamp: (c) => c,
+  },
+  duckdb: {
+    identifier: doubleQuoted,
+    string: singleQuoted,
+    decimal: 'DECIMAL(38, 12)',
+    creditTable: (rows) => `credit_table (operation, credits) AS (\n  VALUES\n    ${plainValues(rows, singleQuoted)}\n)`,
+    instant: (at) => `TIMESTAMPTZ '${iso(at)}'`,
+    back: (n, unit) => `NOW() - INTERVAL ${n} ${unit.toUpperCase()}`,
+    timestamp: (c) => `CAST(${c} AS TIMESTAMPTZ)`,
+  },
+  sqlite: {
+    identifier: doubleQuoted,
+    string: singleQuoted,
+    decimal: 'REAL',
+    creditTable: (rows) => `credit_table (operation, credits) AS (\n  VALUES\n    ${plainValues(rows, singleQuoted)}\n)`,
+    instant: (at) => `julianday('${iso(at)}')`,
+    back: (n, unit) => `julianday('now', '-${n} ${unit}s')`,
+    timestamp: (c) => `julianday(${c})`,
+  },
+  snowflake: {
+    // Unquoted names fold to upper case in Snowflake, as columns created without quotes are stored.
+    identifier: (name) => (/^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) ? name : doubleQuoted(name)),
+    string: (text) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`,
+    decimal: 'NUMBER(38, 12)',
+    creditTable: (rows) =>
+      `credit_table (operation, credits) AS (\n  SELECT column1, column2 FROM VALUES\n    ${plainValues(rows, (t) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`)}\n)`,
+    instant: (at) => `'${iso(at)}'::TIMESTAMP_TZ`,
+    back: (n, unit) => `DATEADD(${unit}, -${n}, CURRENT_TIMESTAMP())`,
+    timestamp: (c) => c,
+  },
+  bigquery: {
+    identifier: (name) => `\`${name.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
+    string: (text) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`,
+    decimal: 'BIGNUMERIC',
+    creditTable: (rows) =>
+      `credit_table AS (\n  SELECT * FROM UNNEST([\n    ${rows.map(([op, credits]) => `STRUCT(${RULES.bigquery.string(op)} AS operation, CAST(${credits.toFixed()} AS BIGNUMERIC) AS credits)`).join(',\n    ')}\n  ])\n)`,
+    instant: (at) => `TIMESTAMP '${iso(at)}'`,
+    back: (n, unit) => `TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL ${n} ${unit.toUpperCase()})`,
+    timestamp: (c) => c,
+  },
+};
+
+function relationName(relation: string, rules: DialectRules, dialect: Dialect): string {
+  // BigQuery takes `project.dataset.table` as one quoted path; the others quote each part.
+  if (dialect === 'bigquery') return rules.identifier(relation);
+  return relation.split('.').map(rules.identifier).join('.');
+}
+
+/** The usage rows inside the window, with cost and credits as exact decimals where the engine has them. */
+function usageCte(o: AuditSqlOptions, rules: DialectRules, extra: string[] = []): string {
+  const col = (name: string) => `l.${rules.identifier(name)}`;
+  const credits = o.columns.credits !== undefined ? `CAST(${col(o.columns.credits)} AS ${rules.decimal})` : 't.credits';
+  const where: string[] = [];
+  const bound = (b: WindowBound) => ('at' in b ? rules.instant(b.at) : rules.back(b.back, b.unit));
+  if (o.since) where.push(`${rules.timestamp(col(o.columns.timestamp))} >= ${bound(o.since)}`);
+  if (o.until) where.push(`${rules.timestamp(col(o.columns.timestamp))} < ${bound(o.until)}`);
+  const join = o.columns.credits === undefined ? `\n  LEFT JOIN credit_table AS t ON t.operation = ${col(o.columns.operation)}` : '';
+  return [
+    `usage AS (`,
+    `  SELECT`,
+    `    ${col(o.columns.operation)} AS operation,`,
+    ...extra.map((e) => `    ${e},`),
+    `    CAST(${col(o.columns.cost)} AS ${rules.decimal}) AS cost,`,
+    `    ${credits} AS credits`,
+    `  FROM ${relationName(o.relation, rules, o.dialect)} AS l${join}`,
+    ...(where.length > 0 ? [`  WHERE ${where.join('\n    AND ')}`] : []),
+    `)`,
+  ].join('\n');
+}
+
+function ctes(o: AuditSqlOptions, rules: DialectRules, extra: string[] = []): string {
+  const parts = [];
+  if (o.columns.credits === undefined) {
+    parts.push(rules.creditTable(Object.entries(o.table.operations).map(([op, entry]) => [op, entry.credits])));
+  }
+  parts.push(usageCte(o, rules, extra));
+  return `WITH ${parts.join(',\n')}`;
+}
+
+/**
+ * The audit as one SQL statement, for logs that live in a warehouse. Result
+ * columns: operation, calls, total_credits, revenue, total_cost, margin
+ * (NULL revenue and margin for operations the table does not price).
+ */
+export function auditSql(o: AuditSqlOptions): string {
+  const rules = RULES[o.dialect];
+  const price = `CAST(${o.table.price.per_credit.toFixed()} AS ${rules.decimal})`;
+  return `-- credits audit: per-operation margin at ${o.table.price.per_credit.toFixed()} per credit
+${ctes(o, rules)}
+SELECT
+  operation,
+  COUNT(*) AS calls,
+  SUM(credits) AS total_credits,
+  SUM(credits) * ${price} AS revenue,
+  SUM(cost) AS total_cost,
+  (SUM(credits) * ${price} - SUM(cost)) / NULLIF(SUM(credits) * ${price}, 0) AS margin
+FROM usage
+GROUP BY operation
+ORDER BY margin, operation;
+`;
+}
+
+/** Each listed operation's `top` costliest customers: operation, customer, calls, total_cost. */
+export function topCustomersSql(o: AuditSqlOptions & { customer: string }, operations: readonly string[], top: number): string {
+  const rules = RULES[o.dialect];
+  const list = operations.map(rules.string).join(', ');
+  return `${ctes(o, rules, [`l.${rules.identifier(o.customer)} AS customer`])},
+per_customer AS (
+  SELECT operation, customer, COUNT(*) AS calls, SUM(cost) AS total_cost,
+    ROW_NUMBER() OVER (PARTITION BY operation ORDER BY SUM(cost) DESC, customer) AS place
+  FROM usage
+  WHERE operation IN (${list})
+  GROUP BY operation, customer
+)
+SELECT operation, customer, calls, total_cost FROM per_customer WHERE place <= ${top} ORDER BY operation, place;
+`;
+}

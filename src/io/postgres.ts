@@ -1,0 +1,57 @@
+import type { AuditOptions, UsageAggregate } from '../core/audit.js';
+import { auditUsage } from '../core/audit.js';
+import { Dec } from '../core/decimal.js';
+import { type AuditSqlOptions, auditSql, topCustomersSql } from '../core/sql.js';
+import type { CreditTable } from '../core/table.js';
+import { CliError } from './errors.js';
+
+/** The audit run where the logs are: one query for the totals, one for the customers behind flagged operations. */
+export async function auditPostgres(
+  url: string,
+  sql: AuditSqlOptions,
+  options: AuditOptions,
+  table: CreditTable,
+): Promise<{ usage: UsageAggregate[]; rows: number; source: string }> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  const where = `${new URL(url).host}/${sql.relation}`;
+  try {
+    await client.connect();
+    // Which optional columns the relation has decides what the query can use.
+    const probe = await client.query(`SELECT * FROM ${sql.relation.split('.').map((p) => `"${p.replace(/"/g, '""')}"`).join('.')} LIMIT 0`);
+    const names = new Set(probe.fields.map((f) => f.name));
+    const columns = { ...sql.columns };
+    if (columns.credits === undefined && names.has('credits_consumed')) columns.credits = 'credits_consumed';
+    if (columns.customer === undefined && names.has('customer_id')) columns.customer = 'customer_id';
+    for (const [role, name] of Object.entries(columns)) {
+      if (role === 'timestamp' && !sql.since && !sql.until) continue;
+      if (!names.has(name)) throw new CliError(`${where} has no column "${name}" for ${role} (columns: ${[...names].join(', ')}); map it with --column ${role}=NAME`);
+    }
+    const options2 = { ...sql, columns };
+    const totals = await client.query<{ operation: string; calls: string; total_credits: string | null; total_cost: string }>(auditSql(options2));
+    const usage: UsageAggregate[] = totals.rows.map((r) => ({
+      operation: r.operation,
+      calls: Number(r.calls),
+      cost: new Dec(r.total_cost),
+      ...(columns.credits !== undefined && r.total_credits !== null && { creditsConsumed: new Dec(r.total_credits) }),
+    }));
+    if (columns.customer !== undefined) {
+      const flagged = auditUsage(usage, table, options).operations.filter((o) => o.status !== 'ok').map((o) => o.operation);
+      if (flagged.length > 0) {
+        const customers = await client.query<{ operation: string; customer: string; calls: string; total_cost: string }>(
+          topCustomersSql({ ...options2, customer: columns.customer }, flagged, options.top),
+        );
+        for (const u of usage) {
+          const mine = customers.rows.filter((r) => r.operation === u.operation);
+          if (mine.length > 0) u.customers = mine.map((r) => ({ customer: String(r.customer), calls: Number(r.calls), cost: new Dec(r.total_cost) }));
+        }
+      }
+    }
+    return { usage, rows: usage.reduce((n, u) => n + u.calls, 0), source: where };
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`could not audit ${where} on PostgreSQL: ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ExactSum } from '../core/exact-sum.js';
+import { ByteKeyMap, type CustomerUsage, type OperationUsage, type UsageOptions, type UsageTotals, headerFields, newAggregator } from './usage.js';
+import type { WorkerResult, WorkerTask } from './usage-worker.js';
+
+/** The bundled worker sits at dist/io/usage-worker.js; chunks live in dist/chunks/. */
+const WORKER = new URL('../io/usage-worker.js', import.meta.url);
+
+/** The offset just after the first LF at or after `from`, or the end of the file. */
+async function lineStart(handle: import('node:fs/promises').FileHandle, from: number, size: number): Promise<number> {
+  const buffer = Buffer.alloc(64 * 1024);
+  for (let at = from; at < size; at += buffer.length) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, at);
+    const nl = buffer.subarray(0, bytesRead).indexOf(0x0a);
+    if (nl >= 0) return at + nl + 1;
+  }
+  return size;
+}
+
+/**
+ * Sums a large log on several threads: the file is cut at line boundaries
+ * and each worker runs the fast path over its part. Resolves undefined when
+ * the file needs the in-order reader instead: a quote anywhere (a quoted
+ * field may hold a newline, so cutting at one is unsafe), or a bad row (whose
+ * line number only the in-order reader knows).
+ */
+export async function readUsageInParallel(path: string, size: number, options: UsageOptions): Promise<UsageTotals | undefined> {
+  const threads = Math.min(availableParallelism(), 4);
+  if (threads < 2 || !existsSync(fileURLToPath(WORKER))) return undefined;
+  const handle = await open(path, 'r');
+  let header: string[];
+  const bounds: number[] = [];
+  try {
+    const first = await lineStart(handle, 0, size);
+    const head = Buffer.alloc(first);
+    await handle.read(head, 0, first, 0);
+    header = headerFields(path, head.subarray(0, head.lastIndexOf(0x0a) === -1 ? head.length : head.lastIndexOf(0x0a)));
+    bounds.push(first);
+    for (let i = 1; i < threads; i++) bounds.push(Math.max(bounds[i - 1]!, await lineStart(handle, first + Math.floor(((size - first) * i) / threads), size)));
+    bounds.push(size);
+  } finally {
+    await handle.close();
+  }
+  const { progress, ...rest } = options;
+  const results = await Promise.all(
+    bounds.slice(0, -1).map(
+      (start, i) =>
+        new Promise<WorkerResult>((resolve) => {
+          const task: WorkerTask = { path, start, end: bounds[i + 1]!, header, options: rest };
+          const worker = new Worker(WORKER, { workerData: task });
+          worker.once('message', (result: WorkerResult) => {
+            resolve(result);
+            void worker.terminate();
+          });
+          worker.once('error', () => resolve({ kind: 'in-order', reason: 'invalid' }));
+        }),
+    ),
+  );
+  if (results.some((r) => r.kind !== 'totals')) return undefined;
+  progress?.(size, size);
+
+  const aggregator = newAggregator(path, header, options);
+  let rows = 0;
+  let skipped = 0;
+  const operations = new Map<string, OperationUsage>();
+  for (const result of results) {
+    if (result.kind !== 'totals') continue;
+    rows += result.rows;
+    skipped += result.skipped;
+    for (const part of result.operations) {
+      let op = operations.get(part.operation);
+      if (!op) operations.set(part.operation, (op = { operation: part.operation, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers: new ByteKeyMap() }));
+      op.calls += part.calls;
+      op.cost.addParts(part.cost);
+      op.credits.addParts(part.credits);
+      for (const c of part.customers) {
+        const key = Buffer.from(c.customer);
+        let customer: CustomerUsage | undefined = op.customers.get(key, 0, key.length);
+        if (!customer) op.customers.set(key, 0, key.length, (customer = { customer: c.customer, calls: 0, cost: new ExactSum() }));
+        customer.calls += c.calls;
+        customer.cost.addParts(c.cost);
+      }
+    }
+  }
+  return {
+    file: path,
+    rows,
+    skipped,
+    hasCredits: aggregator.index.credits >= 0,
+    hasCustomers: aggregator.index.customer >= 0,
+    operations,
+  };
+}
