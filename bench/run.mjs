@@ -1,50 +1,117 @@
-// Start-up benchmark: wall time of credits commands as ratios to bare
-// `node -e 0`, measured in the same run with the runs interleaved so machine
-// load affects every contender alike. Prints medians and exits 1 when a
-// ratio is over its budget.
+// Benchmarks of credits against peers measured in the same run, with the runs
+// interleaved so that machine load affects every contender alike. Prints
+// medians and ratios, and exits 1 when a ratio is over its budget.
+//
+//   start-up: credits --help and credits design, against bare `node -e 0`
+//   audit:    credits audit on a generated 1M-row log, against DuckDB's
+//             read_csv + GROUP BY; peak memory at 1M and 3M rows
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateUsage } from './usage-log.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'credits.js');
 const work = mkdtempSync(join(tmpdir(), 'credits-bench-'));
-copyFileSync(join(root, 'fixtures', 'image-api.csv'), join(work, 'image-api.csv'));
-const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
+const rssFile = join(work, 'peak-rss');
+const only = process.argv[2]; // "startup" or "audit" runs one part
+let failed = false;
 
-const contenders = [
-  { name: 'node -e 0', args: ['-e', '0'] },
-  { name: 'credits --help', args: [bin, '--help'], budget: 1.5 },
-  { name: 'credits design image-api.csv', args: [bin, 'design', 'image-api.csv'], budget: 2.5 },
-];
-
-function time(args) {
+function run(args, cwd = work) {
   const start = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, args, { cwd: work, env: { ...process.env, NO_COLOR: '1' }, stdio: 'ignore' });
-  if (run.status !== 0) throw new Error(`${args.join(' ')} exited ${run.status}`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-const samples = contenders.map(() => []);
-for (let round = 0; round < rounds + 3; round++) {
-  contenders.forEach((c, i) => {
-    const ms = time(c.args);
-    if (round >= 3) samples[i].push(ms); // the first rounds warm the disk cache
+  const child = spawnSync(process.execPath, ['--require', join(root, 'bench', 'peak-rss.cjs'), ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', PEAK_RSS_FILE: rssFile },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
   });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (child.status !== 0 && child.status !== 1) throw new Error(`${args.join(' ')} exited ${child.status}: ${child.stderr}`);
+  return { ms, rssMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };
 }
-rmSync(work, { recursive: true, force: true });
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const baseline = median(samples[0]);
-let failed = false;
-console.log(`start-up, median of ${rounds} runs each`);
-contenders.forEach((c, i) => {
-  const ms = median(samples[i]);
-  const ratio = ms / baseline;
-  const verdict = c.budget === undefined ? 'peer' : ratio <= c.budget ? `ok (budget ${c.budget}×)` : `OVER budget ${c.budget}×`;
-  if (c.budget !== undefined && ratio > c.budget) failed = true;
-  console.log(`  ${c.name.padEnd(30)} ${ms.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2)}×  ${verdict}`);
-});
+
+/** Runs each contender `rounds` times, interleaved, after `warmup` unrecorded rounds. */
+function compare(title, contenders, rounds, warmup) {
+  const samples = contenders.map(() => []);
+  for (let round = 0; round < rounds + warmup; round++) {
+    contenders.forEach((c, i) => {
+      const result = run(c.args);
+      if (round >= warmup) samples[i].push(result);
+    });
+  }
+  console.log(`${title}, median of ${rounds} runs each`);
+  const baseline = median(samples[0].map((s) => s.ms));
+  contenders.forEach((c, i) => {
+    const ms = median(samples[i].map((s) => s.ms));
+    const rss = Math.max(...samples[i].map((s) => s.rssMiB));
+    const ratio = ms / baseline;
+    let verdict = 'peer';
+    if (c.budget !== undefined) {
+      verdict = ratio <= c.budget ? `ok (budget ${c.budget}×)` : `OVER budget ${c.budget}×`;
+      if (ratio > c.budget) failed = true;
+    }
+    console.log(`  ${c.name.padEnd(34)} ${ms.toFixed(1).padStart(8)} ms  ${ratio.toFixed(2)}×  peak ${rss.toFixed(0).padStart(4)} MiB  ${verdict}`);
+    if (c.memoryBudget !== undefined && rss > c.memoryBudget) {
+      console.log(`    OVER memory budget ${c.memoryBudget} MiB`);
+      failed = true;
+    }
+  });
+}
+
+function usageLog(rows) {
+  const dir = join(root, 'bench', 'data');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `usage-${rows}.csv`);
+  if (!existsSync(path)) {
+    const fd = openSync(`${path}.part`, 'w');
+    generateUsage({ rows, write: (text) => writeSync(fd, text) });
+    closeSync(fd);
+    copyFileSync(`${path}.part`, path);
+    rmSync(`${path}.part`);
+  }
+  return path;
+}
+
+copyFileSync(join(root, 'fixtures', 'image-api.csv'), join(work, 'image-api.csv'));
+if (only === undefined || only === 'startup') {
+  compare(
+    'start-up',
+    [
+      { name: 'node -e 0', args: ['-e', '0'] },
+      { name: 'credits --help', args: [bin, '--help'], budget: 1.5 },
+      { name: 'credits design image-api.csv', args: [bin, 'design', 'image-api.csv'], budget: 2.5 },
+    ],
+    Number(process.env.BENCH_ROUNDS ?? 30),
+    3,
+  );
+}
+if (only === undefined || only === 'audit') {
+  run([bin, 'design', 'image-api.csv']);
+  const million = usageLog(1_000_000);
+  const three = usageLog(3_000_000);
+  const duckdb = join(root, 'bench', 'duckdb-audit.mjs');
+  compare(
+    'audit of 1M rows (58 MB)',
+    [
+      { name: 'duckdb read_csv + GROUP BY', args: [duckdb, million] },
+      { name: 'credits audit', args: [bin, 'audit', million], budget: 1.5, memoryBudget: 200 },
+    ],
+    Number(process.env.BENCH_AUDIT_ROUNDS ?? 5),
+    1,
+  );
+  compare(
+    'audit of 3M rows (174 MB)',
+    [
+      { name: 'duckdb read_csv + GROUP BY', args: [duckdb, three] },
+      { name: 'credits audit', args: [bin, 'audit', three], memoryBudget: 200 },
+    ],
+    3,
+    0,
+  );
+}
+rmSync(work, { recursive: true, force: true });
 process.exitCode = failed ? 1 : 0;

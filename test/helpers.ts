@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'bin', 'credits.js');
@@ -26,12 +26,36 @@ export function credits(args: readonly string[], options: { cwd?: string; input?
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** As credits(), without blocking the test's event loop (for servers that run inside the test process). */
+export function creditsAsync(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 const made: string[] = [];
 
 /** A temporary directory removed after the test. */
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'credits-test-'));
   made.push(dir);
+  return dir;
+}
+
+/** A temporary directory shared by the tests of a describe block, removed after them; call it in the block's body. */
+export function suiteDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'credits-suite-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 

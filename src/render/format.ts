@@ -3,9 +3,9 @@ import { formatMoney, groupThousands } from '../core/price.js';
 import { percent } from '../core/design.js';
 import type { Style } from '../ui.js';
 
-/** Money as people read it, six significant digits at most: $0.0002, $0.50, $1,250. */
+/** Money as people read it: cents from a unit up ($1,339.33), six significant digits below ($0.0002, $0.50). */
 export function money(amount: Dec, currency: string): string {
-  return formatMoney(amount.toSignificantDigits(6), currency);
+  return formatMoney(amount.abs().gte(1) ? amount.toDecimalPlaces(2) : amount.toSignificantDigits(6), currency);
 }
 
 export function count(value: Dec): string {

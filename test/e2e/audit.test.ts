@@ -1,0 +1,140 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WHALE } from '../../bench/usage-log.mjs';
+import { credits } from '../helpers.js';
+import { dollars, usageWorkspace } from '../support/usage.js';
+
+interface AuditJson {
+  rows: number;
+  skipped: number;
+  passed: boolean;
+  operations: { operation: string; calls: number; credits: number; revenue: number; cost: number; margin: number; status: string; topCustomers?: { customer: string; share: number; calls: number; cost: number }[]; correction?: { from: number; to: number; steps: number[] } }[];
+  unpriced: { operation: string; calls: number; cost: number }[];
+}
+
+const audit = (dir: string, ...args: string[]) => credits(['audit', ...args], { cwd: dir });
+const json = (dir: string, ...args: string[]) => JSON.parse(audit(dir, ...args, '--json').stdout) as AuditJson;
+
+/** JSON numbers as exact text, to compare with totals known in advance. */
+const costs = (dir: string, ...args: string[]) =>
+  Object.fromEntries([...audit(dir, ...args, '--json').stdout.matchAll(/"operation": "(\w+)",\s+"calls": (\d+),\s+"credits": (\d+),\s+"revenue": ([\d.]+),\s+"cost": ([\d.]+)/g)].map((m) => [m[1], { calls: Number(m[2]), credits: m[3], revenue: m[4], cost: m[5] }]));
+
+describe('credits audit on a generated log', () => {
+  const { dir, totals } = usageWorkspace(20_000);
+
+  it('sums calls, credits, revenue and cost exactly', () => {
+    const found = costs(dir, 'usage.csv');
+    for (const [operation, t] of Object.entries(totals)) {
+      expect(found[operation], operation).toEqual({ calls: t.calls, credits: String(t.credits), revenue: String(t.credits / 1000), cost: dollars(t.costMicros) });
+    }
+  });
+
+  it('flags the operation one customer drives under the floor, names them, and proposes a correction', () => {
+    const run = audit(dir, 'usage.csv', '--top', '2');
+    expect(run.code).toBe(1);
+    const report = json(dir, 'usage.csv', '--top', '2');
+    expect(report.passed).toBe(false);
+    const video = report.operations[0]!;
+    expect(video).toMatchObject({ operation: 'video_processing', status: 'under-floor' });
+    const v = totals['video_processing']!;
+    expect(video.margin).toBeCloseTo(1 - Number(v.costMicros) / 1e6 / (v.credits / 1000), 10);
+    expect(video.topCustomers![0]!.customer).toBe(WHALE);
+    expect(video.topCustomers![0]!.cost).toBe(Number(dollars(v.customers[WHALE]!)));
+    expect(video.topCustomers).toHaveLength(2);
+    // Cost per call / (0.001 × (1 − 0.7)) rounded up onto the friendly ladder, reached by ≤ 20% a month.
+    const needed = Number(v.costMicros) / 1e6 / v.calls / 0.0003;
+    expect(video.correction!.to).toBe([2500, 5000, 10000].find((step) => step >= needed));
+    expect(video.correction!.steps.at(-1)).toBe(video.correction!.to);
+    expect(report.operations.slice(1).every((o) => o.status === 'ok' && o.correction === undefined)).toBe(true);
+    expect(run.stdout).toContain(`driven by: ${WHALE} `);
+    expect(run.stdout).toMatch(/correction: 2,500 → [\d,]+ credits restores the 70% target, monthly: 3,000 → 3,600 → /);
+  });
+
+  it('passes with a floor the log clears', () => {
+    const run = audit(dir, 'usage.csv', '--floor', '0.3');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('✓ every operation is at or above the floor of 30%');
+  });
+
+  it('keeps to the --since/--until window, counted back from --now', () => {
+    const all = json(dir, 'usage.csv');
+    const week = json(dir, 'usage.csv', '--since', '7d', '--now', '2026-11-01T00:00:00Z');
+    const cutoff = Date.parse('2026-10-25T00:00:00Z');
+    const inWeek = readFileSync(join(dir, 'usage.csv'), 'utf8').split('\n').slice(1, -1).filter((l) => Date.parse(l.split(',')[0]!) >= cutoff).length;
+    expect(week.rows).toBe(inWeek);
+    expect(week.rows + week.skipped).toBe(all.rows);
+    const between = json(dir, 'usage.csv', '--since', '2026-10-10', '--until', '2026-10-20');
+    expect(between.rows).toBeGreaterThan(0);
+    expect(between.rows + between.skipped).toBe(all.rows);
+  });
+
+  it('reports operations missing from the table as unpriced', () => {
+    writeFileSync(join(dir, 'extra.csv'), 'operation,actual_cost\nimage_upload,0.0002\nwatermark,0.001\nwatermark,0.002\n');
+    const report = json(dir, 'extra.csv');
+    expect(report.unpriced).toEqual([{ operation: 'watermark', calls: 2, cost: 0.003 }]);
+    expect(audit(dir, 'extra.csv').code).toBe(1);
+  });
+});
+
+describe('reading usage logs', () => {
+  const { dir } = usageWorkspace(200);
+
+  it('gives the same totals for quoted fields, CRLF and a BOM as for plain lines', () => {
+    const plain = readFileSync(join(dir, 'usage.csv'), 'utf8');
+    const lines = plain.trimEnd().split('\n');
+    const quoted = `\uFEFF${lines.map((l, i) => (i % 3 === 1 ? l.split(',').map((f) => `"${f}"`).join(',') : l)).join('\r\n')}\r\n`;
+    writeFileSync(join(dir, 'quoted.csv'), quoted);
+    const a = json(dir, 'usage.csv');
+    const b = json(dir, 'quoted.csv');
+    expect(b.operations).toEqual(a.operations);
+    expect(b.rows).toBe(a.rows);
+  });
+
+  it('reads stdin, maps columns, and reads a quoted name with a comma', () => {
+    const csv = 'when,who,what,amount\n2026-10-01T00:00:00Z,c1,"image_upload",$0.0001\n2026-10-01T00:00:00Z,"c, 2",basic_resize,"0.0004"\n';
+    const run = credits(['audit', '-', '--json', '--column', 'operation=what', '--column', 'cost=amount', '--column', 'customer=who'], { cwd: dir, input: csv });
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as AuditJson;
+    expect(report.operations.map((o) => [o.operation, o.calls, o.cost])).toEqual([
+      ['image_upload', 1, 0.0001],
+      ['basic_resize', 1, 0.0004],
+    ]);
+  });
+
+  it('names the line of a malformed row, before and after a quote', () => {
+    writeFileSync(join(dir, 'bad.csv'), 'operation,actual_cost\nimage_upload,0.0002\nimage_upload,abc\n');
+    expect(audit(dir, 'bad.csv')).toMatchObject({ code: 2, stdout: '', stderr: 'error: bad.csv:3:2: actual_cost: "abc" is not a number\n' });
+    writeFileSync(join(dir, 'bad2.csv'), 'operation,actual_cost\n"image_upload","0.0002"\n"two\nlines",1\nimage_upload,-1\n');
+    expect(audit(dir, 'bad2.csv')).toMatchObject({ code: 2, stderr: 'error: bad2.csv:5:2: actual_cost: "-1" is negative\n' });
+    writeFileSync(join(dir, 'bad3.csv'), 'operation,actual_cost\nimage_upload,0.0002,7\n');
+    expect(audit(dir, 'bad3.csv')).toMatchObject({ code: 2, stderr: 'error: bad3.csv:2:3: row has 3 fields but the header has 2\n' });
+    writeFileSync(join(dir, 'bad4.csv'), 'operation,actual_cost\nimage_upload,"0.0002\n');
+    expect(audit(dir, 'bad4.csv').stderr).toMatch(/^error: bad4\.csv:2: not valid CSV: Quote Not Closed/);
+  });
+
+  it('refuses a log without the columns it needs, a bad window and a missing file', () => {
+    writeFileSync(join(dir, 'nocost.csv'), 'operation,price\nimage_upload,1\n');
+    expect(audit(dir, 'nocost.csv')).toMatchObject({ code: 2, stderr: 'error: nocost.csv:1: no cost column (expected one of actual_cost, cost, or --column cost=HEADER); columns: operation, price\n' });
+    expect(audit(dir, 'usage.csv', '--since', 'last week')).toMatchObject({ code: 2, stderr: 'error: --since takes 7d, 24h or an ISO 8601 date such as 2026-11-01 or 2026-11-01T12:00:00Z, got "last week"\n' });
+    expect(audit(dir, 'nope.csv')).toMatchObject({ code: 2, stderr: 'error: nope.csv: no such usage file\n' });
+    writeFileSync(join(dir, 'badtime.csv'), 'timestamp,operation,actual_cost\nyesterday,image_upload,0.0002\n');
+    expect(audit(dir, 'badtime.csv', '--since', '7d')).toMatchObject({ code: 2, stderr: 'error: badtime.csv:2:1: timestamp: "yesterday" is not an ISO 8601 date-time\n' });
+    expect(audit(dir)).toMatchObject({ code: 2, stderr: "error: missing required argument 'usage' (a usage CSV, or - for stdin; or --emit-sql / --db)\n" });
+  });
+});
+
+describe('a large log read on several threads', () => {
+  const { dir, totals } = usageWorkspace(300_000, 11);
+
+  it('sums exactly what it would read in order, and finds bad rows by line', () => {
+    expect(statSync(join(dir, 'usage.csv')).size).toBeGreaterThan(16 * 1024 * 1024);
+    const found = costs(dir, 'usage.csv');
+    for (const [operation, t] of Object.entries(totals)) expect(found[operation]!.cost, operation).toBe(dollars(t.costMicros));
+    const text = readFileSync(join(dir, 'usage.csv'), 'utf8');
+    const lines = text.split('\n');
+    lines[250_001] = lines[250_001]!.replace(/,(\d+\.\d+),/, ',oops,');
+    writeFileSync(join(dir, 'usage.csv'), lines.join('\n'));
+    expect(audit(dir, 'usage.csv').stderr).toBe('error: usage.csv:250002:4: actual_cost: "oops" is not a number\n');
+  }, 120_000);
+});
