@@ -143,6 +143,28 @@ export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: C
       run(async (ui) => (await import('./commands/audit.js')).auditCommand({ ...options, ...(usage !== undefined && { usage }) }, ui), command),
     );
 
+  program
+    .command('plans')
+    .description('price the plans of a table: included credits, discount and worst-case margin')
+    .option('--table <file>', 'credit table', 'credits.yaml')
+    .option('--write', 'record derived included_credits in the table')
+    .action(async (options, command: Command) => run(async (ui) => (await import('./commands/plans.js')).plansCommand(options, ui), command));
+
+  program
+    .command('docs')
+    .description('write the customer-facing page: credits per operation, plans, overage and an example')
+    .option('--table <file>', 'credit table', 'credits.yaml')
+    .addOption(new Option('--format <format>', 'markdown or html').choices(['markdown', 'html']).default('markdown'))
+    .option('-o, --out <file>', 'file to write (default: stdout)')
+    .action(async (options, command: Command) => run(async (ui) => (await import('./commands/docs.js')).docsCommand(options, ui), command));
+
+  program
+    .command('report')
+    .description('write an internal HTML report with charts: cost vs credits, rounding, margins, plans')
+    .option('--table <file>', 'credit table', 'credits.yaml')
+    .option('-o, --out <file>', 'file to write', 'report.html')
+    .action(async (options, command: Command) => run(async (ui) => (await import('./commands/report.js')).reportCommand(options, ui), command));
+
   return program;
 }
 

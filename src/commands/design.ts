@@ -42,6 +42,7 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
         hasVolumeColumn: result.costs.hasVolumeColumn,
         currency: settings.currency,
         design: result.design,
+        ...(result.table.modifiers && { modifiers: result.table.modifiers }),
       },
       options.out === STDIN ? ui.errStyle : ui.style,
     );

@@ -1,5 +1,6 @@
 import type { Dec } from './decimal.js';
 import { type Design, percent } from './design.js';
+import { worstCase, worstStack } from './modifiers.js';
 import { marginOf } from './price.js';
 import type { OperationCost } from './samples.js';
 import type { CreditTable } from './table.js';
@@ -132,6 +133,8 @@ export function checkTable(input: CheckInput): Finding[] {
     }
   }
 
+  findings.push(...modifierFindings(input));
+
   const price = input.current.price.perCredit;
   if (!price.eq(table.price.per_credit)) {
     const higher = price.gt(table.price.per_credit);
@@ -143,6 +146,49 @@ export function checkTable(input: CheckInput): Finding[] {
       committed: table.price.per_credit,
       expected: price,
     });
+  }
+  return findings;
+}
+
+/**
+ * Discounts that stack can push an operation under the floor, or to zero
+ * credits (floor(1 × 0.7 × 0.6) = 0: a free call). Checked with the worst
+ * stack that can apply together, at the committed credits and price and the
+ * current costs; each finding points at the deepest discount of the stack.
+ */
+function modifierFindings({ table, current, floor }: CheckInput): Finding[] {
+  if (!table.modifiers || table.modifiers.length === 0) return [];
+  const stack = worstStack(table.modifiers);
+  if (stack.parts.length === 0) return [];
+  const deepest = stack.parts.reduce((a, b) => (b.factor.lt(a.factor) ? b : a));
+  const named = stack.parts.map((p) => `${p.modifier} ${p.factor.toFixed()}`).join(' × ');
+  const findings: Finding[] = [];
+  for (const now of current.operations) {
+    const op = table.operations[now.operation];
+    if (!op) continue;
+    const worst = worstCase(now.cost, op.credits, table.price.per_credit, stack.factor);
+    const path = ['modifiers', deepest.index];
+    if (worst.margin === undefined) {
+      findings.push({
+        code: 'zero-credit-discount',
+        severity: 'error',
+        operation: now.operation,
+        path,
+        message: `with ${named}, ${now.operation} costs floor(${op.credits.toFixed()} × ${stack.factor.toFixed()}) = 0 credits: a free call; raise its credits or limit the discounts`,
+        committed: op.credits,
+        expected: worst.credits,
+      });
+    } else if (worst.margin.lt(floor)) {
+      findings.push({
+        code: 'modifier-below-floor',
+        severity: 'error',
+        operation: now.operation,
+        path,
+        message: `with ${named}, ${now.operation} costs ${worst.credits.toFixed()} credits and its margin is ${percent(worst.margin)}, under the floor of ${percent(floor)}; raise its credits or limit the discounts`,
+        committed: worst.margin.toDecimalPlaces(4),
+        expected: floor,
+      });
+    }
   }
   return findings;
 }

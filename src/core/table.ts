@@ -1,5 +1,7 @@
 import { type Dec, recordCost, recordRatio, recordRaw } from './decimal.js';
 import type { Design } from './design.js';
+import type { Modifier } from './modifiers.js';
+import type { PlanSpec } from './plans.js';
 import type { Rounding } from './ladder.js';
 import type { Basis } from './price.js';
 import type { Stat } from './samples.js';
@@ -13,8 +15,8 @@ export interface CreditTable {
   design: TableDesign;
   source?: { file: string; sha256?: string };
   operations: Record<string, TableOperation>;
-  modifiers?: unknown[];
-  plans?: unknown[];
+  modifiers?: Modifier[];
+  plans?: PlanSpec[];
 }
 
 export interface TablePrice {

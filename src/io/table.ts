@@ -33,12 +33,24 @@ export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function dottedPath(path: readonly (string | number)[]): string {
+/** A key path as people write it: operations.image_upload.credits, plans[3].price. */
+export function dottedPath(path: readonly (string | number)[]): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p))).join('.').replace(/\.\[/g, '[');
 }
 
-function decodePointer(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+/** A JSON pointer into `data` as a key path; indices of arrays become numbers. */
+function decodePointer(pointer: string, data: unknown): (string | number)[] {
+  if (pointer === '') return [];
+  let node = data;
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((raw) => {
+      const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      const step = Array.isArray(node) ? Number(key) : key;
+      node = (node as Record<string | number, unknown> | undefined)?.[step];
+      return step;
+    });
 }
 
 /** Parses and validates a table's text; every problem names the file, line and key path. */
@@ -65,7 +77,7 @@ export function parseTable(source: Source): LoadedTable {
   }
   if (!validate(data)) {
     const error = validate.errors![0]!;
-    const path = decodePointer(error.instancePath);
+    const path = decodePointer(error.instancePath, data);
     const extra = error.params['additionalProperty'] ?? error.params['missingProperty'];
     const keyPath = dottedPath(path);
     const node = document.getIn(path, true) as Node | undefined;
@@ -90,7 +102,11 @@ export async function loadTable(path: string): Promise<LoadedTable> {
   return parseTable(await readSource(path, 'table'));
 }
 
-const DECIMAL_KEYS = new Set(['cost_per_credit', 'per_credit', 'credits', 'price', 'target_margin', 'floor', 'unit_cost', 'cost', 'raw_credits', 'multiplier', 'margin', 'volume']);
+const DECIMAL_KEYS = new Set([
+  ...['cost_per_credit', 'per_credit', 'credits', 'price', 'target_margin', 'floor', 'unit_cost', 'cost', 'raw_credits', 'multiplier', 'margin', 'volume'],
+  // modifiers and plans
+  ...['factor', 'above', 'min_monthly_credits', 'included_credits', 'buffer', 'ops_per_day', 'avg_credits_per_op'],
+]);
 const DECIMAL_MAPS = new Set(['rates', 'multipliers']);
 
 /** The numbers the method computes with become exact decimals (from their shortest text, as written). */
@@ -160,7 +176,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * The table's YAML text. Over a previous document, values are overlaid so its
  * comments and hand-written sections (modifiers, plans, x-…) stay as written.
  */
-export function renderTable(table: CreditTable, tablePath: string, previous?: Document.Parsed): string {
+export function renderTable(table: CreditTable, tablePath: string, previous?: Document): string {
   let document: Document;
   if (previous && isMap(previous.contents)) {
     document = previous.clone();

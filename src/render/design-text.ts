@@ -1,11 +1,14 @@
 import type { Design } from '../core/design.js';
 import { percent } from '../core/design.js';
 import type { TableChange } from '../core/table.js';
+import { type Modifier, worstCase, worstStack } from '../core/modifiers.js';
 import type { Style } from '../ui.js';
 import { count, marginCell, money, ratioNumber, safeText, signedPercent } from './format.js';
 import { textTable } from './table.js';
 
 export interface DesignSummary {
+  /** Discounts the table defines: the summary adds each operation's worst case under them. */
+  modifiers?: Modifier[];
   source: string;
   samples: number;
   stat: string;
@@ -26,16 +29,30 @@ export function renderDesign(summary: DesignSummary, style: Style): string {
     lines.push(summary.hasVolumeColumn ? 'Volumes from the volume column.' : 'Volumes are the sample counts.');
   }
   lines.push('');
-  const rows = d.operations.map((o) => [
-    safeText(o.operation) + (o.pinned ? style.dim(' (pinned)') : ''),
-    money(o.cost, currency),
-    ratioNumber(o.rawCredits),
-    ratioNumber(o.multiplier),
-    count(o.credits),
-    signedPercent(o.roundingEffect),
-    marginCell(o.margin, d.floor, style),
-  ]);
-  lines.push(textTable(['operation', 'cost', 'raw', 'multiplier', 'credits', 'rounding', 'margin'], rows, [1, 2, 3, 4, 5, 6]));
+  const stack = summary.modifiers && summary.modifiers.length > 0 ? worstStack(summary.modifiers) : undefined;
+  const rows = d.operations.map((o) => {
+    const row = [
+      safeText(o.operation) + (o.pinned ? style.dim(' (pinned)') : ''),
+      money(o.cost, currency),
+      ratioNumber(o.rawCredits),
+      ratioNumber(o.multiplier),
+      count(o.credits),
+      signedPercent(o.roundingEffect),
+      marginCell(o.margin, d.floor, style),
+    ];
+    if (stack) {
+      const worst = worstCase(o.cost, o.credits, d.price.perCredit, stack.factor);
+      row.push(count(worst.credits), worst.margin === undefined ? style.red('free') : marginCell(worst.margin, d.floor, style));
+    }
+    return row;
+  });
+  const head = ['operation', 'cost', 'raw', 'multiplier', 'credits', 'rounding', 'margin'];
+  if (stack) head.push('worst credits', 'worst margin');
+  lines.push(textTable(head, rows, [1, 2, 3, 4, 5, 6, 7, 8]));
+  if (stack) {
+    const named = stack.parts.map((p) => `${safeText(p.modifier)} ${p.factor.toFixed()}`).join(' × ');
+    lines.push(stack.parts.length === 0 ? 'No modifier discounts.' : `Worst case: the deepest discounts that can apply together, ${named} = ${stack.factor.toFixed()}; effective credits = floor(credits × ${stack.factor.toFixed()}).`);
+  }
   lines.push('');
   lines.push(...renderPriceLines(d.price, currency, style));
   if (d.consolidation) {

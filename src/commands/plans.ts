@@ -1,0 +1,37 @@
+import { planFigures } from '../core/plans.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { CliError } from '../io/errors.js';
+import { loadTable, renderTable } from '../io/table.js';
+import { renderPlansJson, renderPlansText } from '../render/plans.js';
+import type { Ui } from '../ui.js';
+import { inTable } from './table-errors.js';
+
+export interface PlansOptions {
+  table: string;
+  write?: boolean;
+}
+
+export async function plansCommand(options: PlansOptions, ui: Ui): Promise<number> {
+  const loaded = await loadTable(options.table);
+  const { table } = loaded;
+  const plans = table.plans ?? [];
+  if (plans.length === 0) throw new CliError(`${options.table} has no plans; add a plans: section (see "Plans" in the README)`);
+  const figures = plans.map((plan, i) => inTable(loaded, ['plans', i], () => planFigures([plan], table)[0]!));
+  const report = { table: options.table, currency: table.currency, perCredit: table.price.per_credit, overage: table.price.display, floor: table.design.floor, plans: figures };
+  ui.out(ui.json ? renderPlansJson(report) : renderPlansText(report, ui.style));
+
+  if (options.write) {
+    const document = loaded.document.clone();
+    let changed = 0;
+    plans.forEach((plan, i) => {
+      if (plan.method === undefined || plan.included_credits?.eq(figures[i]!.included)) return;
+      document.setIn(['plans', i, 'included_credits'], figures[i]!.included);
+      changed++;
+    });
+    if (changed > 0) {
+      await writeFileAtomic(options.table, renderTable(table, options.table, document));
+      ui.err(`Recorded included_credits of ${changed} plan${changed === 1 ? '' : 's'} in ${options.table}`);
+    } else ui.err(`${options.table} already records every plan's included credits`);
+  }
+  return 0;
+}

@@ -1,0 +1,66 @@
+import { ONE } from '../core/decimal.js';
+import { roundToLadder, ladderFrom } from '../core/ladder.js';
+import { worstCase, worstStack } from '../core/modifiers.js';
+import { planFigures } from '../core/plans.js';
+import { formatMoney, marginOf } from '../core/price.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { loadTable } from '../io/table.js';
+import { money } from '../render/format.js';
+import { type ReportData, renderReport } from '../render/report.js';
+import type { Ui } from '../ui.js';
+import { inTable } from './table-errors.js';
+
+export interface ReportOptions {
+  table: string;
+  out: string;
+}
+
+/** The ladder's steps from 1 to past the largest credit value, for grid lines. */
+function ladderSteps(ladder: string, largest: number): number[] {
+  const steps: number[] = [];
+  try {
+    const l = ladderFrom(ladder);
+    for (let step = l.smallest; step.toNumber() <= largest * 10 && steps.length < 60; step = roundToLadder(step.plus(step.times('0.000001')), l, 'up', '')) steps.push(step.toNumber());
+  } catch {
+    // A custom ladder ends where it ends.
+  }
+  return steps;
+}
+
+export async function reportCommand(options: ReportOptions, ui: Ui): Promise<number> {
+  const loaded = await loadTable(options.table);
+  const { table } = loaded;
+  const perCredit = table.price.per_credit;
+  const stack = table.modifiers && table.modifiers.length > 0 ? worstStack(table.modifiers) : undefined;
+  const operations = Object.entries(table.operations).map(([operation, op]) => {
+    const multiplier = op.multiplier ?? table.design.multipliers[operation] ?? ONE;
+    const row: ReportData['operations'][number] = {
+      operation,
+      cost: op.cost.toNumber(),
+      costText: money(op.cost, table.currency),
+      credits: op.credits.toNumber(),
+      margin: marginOf(op.cost, op.credits, perCredit).toNumber(),
+      ...(op.raw_credits !== undefined && { adjusted: op.raw_credits.times(multiplier).toNumber() }),
+    };
+    if (stack && stack.parts.length > 0) row.worstMargin = worstCase(op.cost, op.credits, perCredit, stack.factor).margin?.toNumber() ?? null;
+    return row;
+  });
+  const data: ReportData = {
+    table: options.table,
+    price: `${table.price.display} (${formatMoney(perCredit, table.currency)} per credit)`,
+    unit: table.unit.base_operation !== undefined ? `1 credit = ${table.unit.base_operation} = ${formatMoney(table.unit.cost_per_credit, table.currency)}` : `1 credit = ${formatMoney(table.unit.cost_per_credit, table.currency)}`,
+    targetMargin: table.price.target_margin,
+    floor: table.design.floor,
+    basis: table.price.basis,
+    ladderSteps: ladderSteps(table.design.ladder, Math.max(...operations.map((o) => o.credits))),
+    operations,
+    ...(stack && stack.parts.length > 0 && { stack: `${stack.parts.map((p) => `${p.modifier} ${p.factor.toFixed()}`).join(' × ')} = ${stack.factor.toFixed()}` }),
+    plans: (table.plans ?? []).map((plan, i) => {
+      const figures = inTable(loaded, ['plans', i], () => planFigures([plan], table)[0]!);
+      return { ...figures, worstCostText: money(figures.worstCost, table.currency) };
+    }),
+  };
+  await writeFileAtomic(options.out, renderReport(data));
+  ui.err(`Wrote ${options.out}`);
+  return 0;
+}

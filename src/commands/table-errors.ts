@@ -1,0 +1,17 @@
+import { DesignError } from '../core/errors.js';
+import { InputError } from '../io/errors.js';
+import { type LoadedTable, dottedPath } from '../io/table.js';
+
+/**
+ * Runs work on a loaded table; a problem the core finds in one of its
+ * sections is reported against the table's file, at the line of `path`.
+ */
+export function inTable<T>(loaded: LoadedTable, path: (string | number)[], fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (!(error instanceof DesignError)) throw error;
+    const line = loaded.lineOf(path);
+    throw new InputError(loaded.path, `${dottedPath(path)}: ${error.message}`, line === undefined ? undefined : { line });
+  }
+}
