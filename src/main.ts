@@ -1,6 +1,7 @@
 import { run } from './cli.js';
 import { CliError } from './io/errors.js';
 import { DesignError } from './core/errors.js';
+import { safeText } from './render/safe-text.js';
 import { colorWanted } from './ui.js';
 
 /** Exit code for a defect in credits itself, kept apart from 1 (findings) and 2 (bad input). */
@@ -12,16 +13,17 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+/** One line on stderr: whatever a message quotes from the user's files cannot break it or colour the terminal. */
 function report(message: string): void {
   const color = colorWanted(process.stderr, process.argv.includes('--no-color'));
-  process.stderr.write(`${color ? '\u001b[31merror:\u001b[39m' : 'error:'} ${message}\n`);
+  process.stderr.write(`${color ? '\u001b[31merror:\u001b[39m' : 'error:'} ${safeText(message)}\n`);
 }
 
 try {
   process.exitCode = await run(process.argv);
 } catch (error) {
   if (error instanceof CliError) {
-    if (error.exitCode === 130) process.stderr.write(`${error.message}\n`);
+    if (error.exitCode === 130) process.stderr.write(`${safeText(error.message)}\n`);
     else report(error.message);
     process.exitCode = error.exitCode;
   } else if (error instanceof DesignError) {

@@ -19,7 +19,7 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
   if (ui.json && options.out === STDIN) throw new CliError('--json and -o - would both print the table on stdout; choose one');
   const previous: LoadedTable | undefined =
     options.out !== STDIN && existsSync(options.out) ? await loadTable(options.out).catch((error: Error) => {
-      throw new CliError(`${error.message}\n  (the existing table ${options.out} was left as it is; fix it, or write elsewhere with -o)`);
+      throw new CliError(`${error.message} (the existing table ${options.out} was left as it is; fix it, or write elsewhere with -o)`);
     }) : undefined;
   const settings = resolveSettings(options, previous?.table);
   const source = await readSource(options.costs, 'costs file');

@@ -2,7 +2,7 @@ import { Dec, ZERO } from '../core/decimal.js';
 import { parseDecimal } from '../core/numbers.js';
 import type { CostSample } from '../core/samples.js';
 import { type CsvColumn, type CsvRow, type CsvTable, snakeCase } from './csv.js';
-import { CliError, InputError } from './errors.js';
+import { CliError, InputError, nameList } from './errors.js';
 
 export const ROLES = ['operation', 'cost', 'volume', 'multiplier', 'third_party'] as const;
 export type Role = (typeof ROLES)[number];
@@ -38,7 +38,7 @@ function findColumn(table: CsvTable, role: Role, mapped: string | undefined): Cs
     const column = table.columns.find((c) => c.header.toLowerCase() === wanted || c.key === snakeCase(mapped));
     if (!column) {
       throw new CliError(
-        `--column ${role}=${mapped}: ${table.file} has no such column (columns: ${table.columns.map((c) => c.header).join(', ')})`,
+        `--column ${role}=${mapped}: ${table.file} has no such column (columns: ${nameList(table.columns.map((c) => c.header))})`,
       );
     }
     return column;
@@ -116,7 +116,7 @@ function layoutOf(table: CsvTable, columns: CostsOptions['columns']): Layout {
   if (!operation) {
     throw new InputError(
       table.file,
-      `no operation column (expected one of ${ALIASES.operation.join(', ')}, or --column operation=HEADER); columns: ${table.columns.map((c) => c.header).join(', ')}`,
+      `no operation column (expected one of ${ALIASES.operation.join(', ')}, or --column operation=HEADER); columns: ${nameList(table.columns.map((c) => c.header))}`,
       { line: 1 },
     );
   }
@@ -210,7 +210,7 @@ function resourceColumns(
   for (const key of Object.keys(rates)) {
     if (!candidates.some((c) => c.key === key)) {
       throw new CliError(
-        `--rate ${key}: ${table.file} has no resource column "${key}" (resource columns: ${candidates.map((c) => c.key).join(', ') || 'none'})`,
+        `--rate ${key}: ${table.file} has no resource column "${key}" (resource columns: ${nameList(candidates.map((c) => c.key)) || 'none'})`,
       );
     }
   }

@@ -41,6 +41,9 @@ interface CsvParseError extends Error {
 
 const NEWLINES = /\r\n|\n|\r/g;
 
+/** No row of costs is anywhere near this long; a longer one is refused before it fills memory. */
+const MAX_RECORD = 1024 * 1024;
+
 function countNewlines(text: string): number {
   return text.match(NEWLINES)?.length ?? 0;
 }
@@ -69,6 +72,8 @@ function csvError(source: Source, error: CsvParseError, headerLength: () => numb
         line: error.lines ?? 1,
         column: (error.index ?? 0) + 1,
       });
+    case 'CSV_MAX_RECORD_SIZE':
+      return new InputError(source.name, `a row is longer than ${MAX_RECORD / 1024 / 1024} MiB; is this a costs file?`, { line: (error.lines ?? 0) + 1 });
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
     case 'CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH': {
       const got = error.record?.length ?? 0;
@@ -94,7 +99,7 @@ export function parseCsv(source: Source): CsvTable {
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(source.bytes, { bom: true, info: true, skip_empty_lines: true }) as unknown as typeof records;
+    records = parse(source.bytes, { bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD }) as unknown as typeof records;
   } catch (error) {
     throw csvError(source, error as CsvParseError, () => firstRecordLength(source));
   }

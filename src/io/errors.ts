@@ -31,3 +31,9 @@ export class CancelledError extends CliError {
     super('Cancelled', 130);
   }
 }
+
+/** Names for a message: all of a few, the first dozen of many. */
+export function nameList(names: readonly string[], max = 12): string {
+  const shown = names.slice(0, max).map((n) => (n.length > 60 ? `${n.slice(0, 57)}…` : n));
+  return names.length > max ? `${shown.join(', ')}, … (${names.length} in all)` : shown.join(', ');
+}

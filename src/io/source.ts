@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { CliError } from './errors.js';
 
 export const STDIN = '-';
@@ -9,18 +9,35 @@ export interface Source {
   bytes: Buffer;
 }
 
-export async function readStdin(): Promise<Buffer> {
+/** Files read whole are costs and tables: small by nature, so anything far larger is a mistake, refused before it fills memory. */
+export const READ_LIMIT = 64 * 1024 * 1024;
+
+function tooLarge(name: string, what: string, limit: number): CliError {
+  return new CliError(`${name}: larger than the ${limit / 1024 / 1024} MiB a ${what} may be`);
+}
+
+export async function readStdin(limit = READ_LIMIT, what = 'file'): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      process.stdin.destroy();
+      throw tooLarge('<stdin>', what, limit);
+    }
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 
 /** Reads a file, or standard input for "-", turning fs errors into one clear message. */
-export async function readSource(path: string, what = 'file'): Promise<Source> {
-  if (path === STDIN) return { name: '<stdin>', bytes: await readStdin() };
+export async function readSource(path: string, what = 'file', limit = READ_LIMIT): Promise<Source> {
+  if (path === STDIN) return { name: '<stdin>', bytes: await readStdin(limit, what) };
   try {
+    if ((await stat(path)).size > limit) throw tooLarge(path, what, limit);
     return { name: path, bytes: await readFile(path) };
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(`${path}: ${describeFsError(error, what)}`);
   }
 }

@@ -53,10 +53,38 @@ function decodePointer(pointer: string, data: unknown): (string | number)[] {
     });
 }
 
+/** A credit table is a few levels deep; the YAML parser recurses, so far deeper input is refused before it is parsed. */
+const MAX_DEPTH = 64;
+const MAX_INDENT = 256;
+
+function checkNesting(name: string, text: string): void {
+  let depth = 0;
+  let line = 1;
+  let column = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    column++;
+    if (c === 10) {
+      line++;
+      column = 0;
+    } else if (c === 91 || c === 123) {
+      if (++depth > MAX_DEPTH) throw new InputError(name, `nested more than ${MAX_DEPTH} levels deep; a credit table is a few levels deep`, { line, column });
+    } else if (c === 93 || c === 125) depth = Math.max(0, depth - 1);
+    else if (c === 32 && column > MAX_INDENT) {
+      const start = text.lastIndexOf('\n', i) + 1;
+      if (/^ *$/.test(text.slice(start, i + 1))) throw new InputError(name, `indented more than ${MAX_INDENT} columns; a credit table is a few levels deep`, { line, column });
+    }
+  }
+}
+
+/** Tables are small; this is far beyond any real one. */
+export const TABLE_LIMIT = 8 * 1024 * 1024;
+
 /** Parses and validates a table's text; every problem names the file, line and key path. */
 export function parseTable(source: Source): LoadedTable {
   const lineCounter = new LineCounter();
   const text = source.bytes.toString('utf8');
+  checkNesting(source.name, text);
   // The decimal tag has no `test`, so reading is unchanged; it is there for writing the document back.
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, customTags: [decimalTag] });
   const position = (node: Node | undefined) => {
@@ -99,7 +127,7 @@ export function parseTable(source: Source): LoadedTable {
 }
 
 export async function loadTable(path: string): Promise<LoadedTable> {
-  return parseTable(await readSource(path, 'table'));
+  return parseTable(await readSource(path, 'table', TABLE_LIMIT));
 }
 
 const DECIMAL_KEYS = new Set([

@@ -6,7 +6,7 @@ import type { Dec } from '../core/decimal.js';
 import { ExactSum, SAFE_UNITS } from '../core/exact-sum.js';
 import { parseDecimal } from '../core/numbers.js';
 import { snakeCase } from './csv.js';
-import { CliError, InputError } from './errors.js';
+import { CliError, InputError, nameList } from './errors.js';
 import { STDIN, describeFsError } from './source.js';
 
 export const USAGE_ROLES = ['operation', 'cost', 'credits', 'timestamp', 'customer'] as const;
@@ -275,7 +275,7 @@ function headerIndex(file: string, header: string[], columns: UsageOptions['colu
     const mapped = columns[role];
     if (mapped !== undefined) {
       const at = header.findIndex((h, i) => h.trim().toLowerCase() === mapped.trim().toLowerCase() || keys[i] === snakeCase(mapped));
-      if (at < 0) throw new CliError(`--column ${role}=${mapped}: ${file} has no such column (columns: ${header.join(', ')})`);
+      if (at < 0) throw new CliError(`--column ${role}=${mapped}: ${file} has no such column (columns: ${nameList(header)})`);
       index[role] = at;
       continue;
     }
@@ -287,7 +287,7 @@ function headerIndex(file: string, header: string[], columns: UsageOptions['colu
   }
   for (const role of ['operation', 'cost'] as const) {
     if (index[role] < 0) {
-      throw new InputError(file, `no ${role} column (expected one of ${USAGE_ALIASES[role].join(', ')}, or --column ${role}=HEADER); columns: ${header.join(', ')}`, { line: 1 });
+      throw new InputError(file, `no ${role} column (expected one of ${USAGE_ALIASES[role].join(', ')}, or --column ${role}=HEADER); columns: ${nameList(header)}`, { line: 1 });
     }
   }
   return index;
@@ -299,6 +299,13 @@ function countNewlines(record: readonly string[]): number {
   let n = 0;
   for (const field of record) n += field.match(NEWLINES)?.length ?? 0;
   return n;
+}
+
+/** No usage row is anywhere near this long; a longer line is garbage, refused before it fills memory. */
+export const MAX_LINE = 1024 * 1024;
+
+function lineTooLong(aggregator: Aggregator): InputError {
+  return new InputError(aggregator.file, `a line is longer than ${MAX_LINE / 1024 / 1024} MiB; is this a usage log?`, { line: aggregator.line + 1 });
 }
 
 /**
@@ -323,6 +330,7 @@ export async function scanChunks(
       const nl = chunk.indexOf(LF);
       if (nl < 0) {
         carry = Buffer.concat([carry, chunk]);
+        if (carry.length > MAX_LINE) throw lineTooLong(aggregator);
         continue;
       }
       const joined = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
@@ -337,6 +345,7 @@ export async function scanChunks(
       start = last + 1;
     }
     carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : undefined;
+    if (carry && carry.length > MAX_LINE) throw lineTooLong(aggregator);
   }
   if (carry && carry.length > 0) {
     // The last line has no LF: give it one.
@@ -347,7 +356,7 @@ export async function scanChunks(
 }
 
 /** Reads up to the end of the first line: the header and whatever followed it in that chunk. */
-async function readHeader(chunks: AsyncIterator<Buffer>): Promise<{ header: Buffer; rest: Buffer } | undefined> {
+async function readHeader(file: string, chunks: AsyncIterator<Buffer>): Promise<{ header: Buffer; rest: Buffer } | undefined> {
   let head: Buffer = Buffer.alloc(0);
   for (;;) {
     const next = await chunks.next();
@@ -355,6 +364,7 @@ async function readHeader(chunks: AsyncIterator<Buffer>): Promise<{ header: Buff
     head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
     const nl = head.indexOf(LF);
     if (nl >= 0) return { header: head.subarray(0, nl), rest: head.subarray(nl + 1) };
+    if (head.length > MAX_LINE) throw new InputError(file, `the first line is longer than ${MAX_LINE / 1024 / 1024} MiB; is this a usage log?`, { line: 1 });
   }
 }
 
@@ -369,7 +379,7 @@ function headerFields(file: string, bytes: Buffer): string[] {
 /** Hands the rest of the input, from line `firstLine` on, to csv-parse. */
 async function parseRest(aggregator: Aggregator, firstLine: number, rest: Buffer, chunks: AsyncIterator<Buffer>): Promise<void> {
   const { parse } = await import('csv-parse');
-  const parser = parse({ skip_empty_lines: true, info: true });
+  const parser = parse({ skip_empty_lines: true, info: true, max_record_size: MAX_LINE });
   const done = (async () => {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       aggregator.addFields(record, firstLine + info.lines - 1 - countNewlines(record));
@@ -430,7 +440,7 @@ async function readUsageInOrder(path: string, file: string, size: number | undef
   let read = 0;
   let count = 0;
   try {
-    const head = await readHeader(chunks);
+    const head = await readHeader(file, chunks);
     if (!head) throw new InputError(file, 'the file is empty; expected a header row and one row per call', { line: 1 });
     read += head.header.length + head.rest.length;
     const aggregator = newAggregator(file, headerFields(file, head.header), options);

@@ -28,11 +28,4 @@ export function marginCell(margin: Dec, floor: Dec, style: Style): string {
   return style.green(text);
 }
 
-/**
- * Operation names come from users' files: control characters (newlines, ANSI
- * escapes) are shown escaped so they cannot rewrite the terminal.
- */
-export function safeText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+export { safeText } from './safe-text.js';

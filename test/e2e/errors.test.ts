@@ -139,7 +139,7 @@ describe('a damaged existing table', () => {
     tableBefore = readFileSync(join(dir, 'credits.yaml'));
     const run = credits(['design', 'costs.csv'], { cwd: dir });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^error: credits\.yaml:3:1: not valid YAML: .+\n {2}\(the existing table credits\.yaml was left as it is; fix it, or write elsewhere with -o\)\n$/);
+    expect(run.stderr).toMatch(/^error: credits\.yaml:3:1: not valid YAML: .+ \(the existing table credits\.yaml was left as it is; fix it, or write elsewhere with -o\)\n$/);
     expect(readFileSync(join(dir, 'credits.yaml')).equals(tableBefore)).toBe(true);
   });
 
