@@ -40,7 +40,10 @@ await build({
   plugins: [tableValidator],
   logLevel: 'warning',
   legalComments: 'none',
+  // Source maps only for the coverage run, which maps the binary's coverage back to src/.
+  sourcemap: process.env.CREDITS_SOURCEMAP === '1' ? 'linked' : false,
   // Whitespace and syntax only: names stay, so a stack trace in a bug report still reads.
-  minifyWhitespace: true,
-  minifySyntax: true,
+  // (Not for the coverage build: its line structure is what coverage is mapped through.)
+  minifyWhitespace: process.env.CREDITS_SOURCEMAP !== '1',
+  minifySyntax: process.env.CREDITS_SOURCEMAP !== '1',
 });

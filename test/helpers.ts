@@ -8,6 +8,16 @@ export const ROOT = resolve(import.meta.dirname, '..');
 export const BIN = join(ROOT, 'bin', 'credits.js');
 export const FIXTURES = join(ROOT, 'fixtures');
 
+/**
+ * The clean environment every spawned credits gets. Under `npm run coverage`
+ * the child also writes its V8 coverage, which the coverage script maps back
+ * to src/ and merges with the in-process tests'.
+ */
+export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const coverage = process.env['CREDITS_CHILD_COVERAGE'];
+  return { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...(coverage && { NODE_V8_COVERAGE: coverage }), ...extra };
+}
+
 export interface RunResult {
   code: number | null;
   stdout: string;
@@ -19,7 +29,7 @@ export function credits(args: readonly string[], options: { cwd?: string; input?
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
     input: options.input ?? '',
-    env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...options.env },
+    env: childEnv(options.env),
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -31,7 +41,7 @@ export function creditsAsync(args: readonly string[], options: { cwd?: string; e
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? ROOT,
-      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ...options.env },
+      env: childEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

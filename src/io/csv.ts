@@ -73,7 +73,7 @@ function csvError(source: Source, error: CsvParseError, headerLength: () => numb
         column: (error.index ?? 0) + 1,
       });
     case 'CSV_MAX_RECORD_SIZE':
-      return new InputError(source.name, `a row is longer than ${MAX_RECORD / 1024 / 1024} MiB; is this a costs file?`, { line: (error.lines ?? 0) + 1 });
+      return new InputError(source.name, `a row is longer than ${MAX_RECORD / 1024 / 1024} MiB; is this a costs file?`, { line: error.lines ?? 1 });
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
     case 'CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH': {
       const got = error.record?.length ?? 0;

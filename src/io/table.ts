@@ -80,6 +80,13 @@ function checkNesting(name: string, text: string): void {
 /** Tables are small; this is far beyond any real one. */
 export const TABLE_LIMIT = 8 * 1024 * 1024;
 
+/** The node of a key path's key, where it is a map key (for a block map its value starts on the next line), else the node itself. */
+function keyNode(document: Document, path: readonly (string | number)[]): Node | undefined {
+  const parent = path.length > 1 ? document.getIn(path.slice(0, -1), true) : document.contents;
+  const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[path.length - 1])) : undefined;
+  return (pair?.key ?? document.getIn(path, true)) as Node | undefined;
+}
+
 /** Parses and validates a table's text; every problem names the file, line and key path. */
 export function parseTable(source: Source): LoadedTable {
   const lineCounter = new LineCounter();
@@ -108,8 +115,7 @@ export function parseTable(source: Source): LoadedTable {
     const path = decodePointer(error.instancePath, data);
     const extra = error.params['additionalProperty'] ?? error.params['missingProperty'];
     const keyPath = dottedPath(path);
-    const node = document.getIn(path, true) as Node | undefined;
-    const at = position(extra !== undefined && error.keyword === 'additionalProperties' ? (document.getIn([...path, extra], true) as Node) : node);
+    const at = position(error.keyword === 'additionalProperties' && extra !== undefined ? keyNode(document, [...path, String(extra)]) : (document.getIn(path, true) as Node | undefined));
     const what = `${error.message ?? 'is not valid'}${extra !== undefined ? ` (${String(extra)})` : ''}`;
     throw new InputError(source.name, `${keyPath || '(top level)'}: ${what}`, at ? { line: at.line, column: at.col } : { line: 1 });
   }
@@ -117,12 +123,7 @@ export function parseTable(source: Source): LoadedTable {
     path: source.name,
     table: withDecimals(data) as CreditTable,
     document,
-    lineOf(path) {
-      // A key's own line: for a block map its value starts on the next one.
-      const parent = path.length > 1 ? document.getIn(path.slice(0, -1), true) : document.contents;
-      const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(path[path.length - 1])) : undefined;
-      return position((pair?.key ?? document.getIn(path, true)) as Node | undefined)?.line;
-    },
+    lineOf: (path) => position(keyNode(document, path))?.line,
   };
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from '@lydell/node-pty';
-import { BIN } from '../helpers.js';
+import { BIN, childEnv } from '../helpers.js';
 
 /** The built binary in a real pseudo-terminal, answered prompt by prompt. */
 export class Terminal {
@@ -13,7 +13,7 @@ export class Terminal {
       cols: 140,
       rows: 50,
       cwd,
-      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', TERM: 'xterm' },
+      env: childEnv({ TERM: 'xterm' }),
     });
     this.pty.onData((data) => (this.output += data));
     this.exited = new Promise((resolve) => this.pty.onExit(({ exitCode }) => resolve(exitCode)));
