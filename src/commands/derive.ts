@@ -30,22 +30,13 @@ export interface DesignFlags {
 }
 
 /** Every choice of a design, resolved: flags, else the previous table's record, else defaults. */
-export interface Settings {
-  base?: string;
+export interface Settings extends Pick<DesignParams, 'base' | 'unitCost' | 'ladder' | 'rounding' | 'maxLevels' | 'margin' | 'floor' | 'basis' | 'currency'> {
   /** True when the base came from a previous table rather than a flag. */
   baseRecorded: boolean;
-  unitCost?: Dec;
   rates: Record<string, Dec>;
   flagMultipliers: Record<string, Dec>;
   recordedMultipliers: Record<string, Dec>;
   stat: Stat;
-  ladder: string;
-  rounding: Rounding;
-  maxLevels?: number;
-  margin: Dec;
-  floor: Dec;
-  basis?: Basis;
-  currency: string;
   columns: Partial<Record<Role, string>>;
 }
 

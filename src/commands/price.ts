@@ -1,6 +1,5 @@
 import { Dec } from '../core/decimal.js';
 import { percent } from '../core/design.js';
-import { DesignError } from '../core/errors.js';
 import { type Basis, type Price, marginOf, priceFromCostPerCredit, priceOperations } from '../core/price.js';
 import { tablePrice } from '../core/table.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -23,25 +22,9 @@ export interface PriceOptions {
   write?: boolean;
 }
 
+/** The price as the table records it, with how it was reached. */
 function priceJson(price: Price) {
-  return {
-    per_credit: price.perCredit,
-    pack: { credits: price.pack.credits, price: price.pack.price },
-    display: price.display,
-    target_margin: price.targetMargin,
-    basis: price.basis,
-    cost_per_credit: price.costPerCredit,
-    raw: price.raw,
-  };
-}
-
-function guard<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    if (error instanceof DesignError) throw new CliError(error.message);
-    throw error;
-  }
+  return { ...tablePrice(price), cost_per_credit: price.costPerCredit, raw: price.raw };
 }
 
 export async function priceCommand(options: PriceOptions, ui: Ui): Promise<number> {
@@ -53,7 +36,7 @@ export async function priceCommand(options: PriceOptions, ui: Ui): Promise<numbe
   const basis = options.basis ?? table.price.basis;
   const floor = options.floor !== undefined ? new Dec(options.floor) : table.design.floor;
   const ops = Object.entries(table.operations).map(([operation, op]) => ({ operation, cost: op.cost, credits: op.credits, ...(op.volume !== undefined && { volume: op.volume }) }));
-  const price = guard(() => priceOperations(ops, margin, basis, table.currency));
+  const price = priceOperations(ops, margin, basis, table.currency);
   const margins = ops.map((o) => ({ ...o, margin: marginOf(o.cost, o.credits, price.perCredit) }));
 
   if (ui.json) {
@@ -95,7 +78,7 @@ function priceBare(options: PriceOptions, ui: Ui): number {
   const currency = (options.currency ?? DEFAULTS.currency).toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) throw new CliError(`--currency takes a three-letter ISO 4217 code, got "${options.currency}"`);
   const margin = new Dec(options.margin ?? DEFAULTS.margin);
-  const price = guard(() => priceFromCostPerCredit(k, margin, options.basis ?? 'worst', currency));
+  const price = priceFromCostPerCredit(k, margin, options.basis ?? 'worst', currency);
   if (ui.json) ui.out(toJson({ price: priceJson(price) }));
   else ui.out(renderPriceLines(price, currency, ui.style, 'the cost per credit').join('\n'));
   return 0;

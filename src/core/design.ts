@@ -1,6 +1,6 @@
 import { Dec, ONE, minOf } from './decimal.js';
 import { DesignError } from './errors.js';
-import { type Ladder, type Rounding, ladderFrom, roundToLadder } from './ladder.js';
+import { type Rounding, ladderFrom, roundToLadder } from './ladder.js';
 import { consolidateLevels, distinctLevels } from './levels.js';
 import { type Basis, type Price, marginOf, priceOperations, validateMargin } from './price.js';
 import type { OperationCost } from './samples.js';

@@ -1,4 +1,4 @@
-import { Dec, ONE, maxOf, sum } from './decimal.js';
+import { type Dec, ONE, sum } from './decimal.js';
 import { DesignError } from './errors.js';
 import { ladderFrom, roundToLadder } from './ladder.js';
 import type { CreditTable } from './table.js';
@@ -76,8 +76,9 @@ export function planFigures(plans: readonly PlanSpec[], table: CreditTable): Pla
   const perCredit = table.price.per_credit;
   const ops = Object.entries(table.operations);
   if (ops.length === 0) throw new DesignError('the table has no operations');
-  const costliest = ops.reduce((a, b) => (b[1].cost.dividedBy(b[1].credits).gt(a[1].cost.dividedBy(a[1].credits)) ? b : a));
-  const worstPerCredit = maxOf([costliest[1].cost.dividedBy(costliest[1].credits)]);
+  const perCreditOf = ([, op]: (typeof ops)[number]) => op.cost.dividedBy(op.credits);
+  const costliest = ops.reduce((a, b) => (perCreditOf(b).gt(perCreditOf(a)) ? b : a));
+  const worstPerCredit = perCreditOf(costliest);
   return plans.map((plan) => {
     const { credits, derivation } = includedCredits(plan, perCredit);
     const worstCost = credits.times(worstPerCredit);

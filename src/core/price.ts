@@ -2,7 +2,6 @@ import { Dec, ONE, ZERO, maxOf, sum } from './decimal.js';
 import { DesignError } from './errors.js';
 
 export type Basis = 'worst' | 'blended';
-export const BASES: readonly Basis[] = ['worst', 'blended'];
 
 /** What pricing needs of an operation. */
 export interface PricedInput {

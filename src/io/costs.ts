@@ -28,8 +28,6 @@ export interface Costs {
   hasVolumeColumn: boolean;
   /** Whether costs came from resource columns × rates. */
   fromRates: boolean;
-  /** Resource columns used, by key. */
-  resources: string[];
 }
 
 function findColumn(table: CsvTable, role: Role, mapped: string | undefined): CsvColumn | undefined {
@@ -166,7 +164,6 @@ export function readCosts(table: CsvTable, options: CostsOptions): Costs {
     samples,
     hasVolumeColumn: roles.volume !== undefined,
     fromRates: !roles.cost,
-    resources: resources.map((c) => c.key),
   };
 }
 

@@ -93,10 +93,7 @@ function sameBytes(key: Buffer, buf: Buffer, start: number, end: number): boolea
   return true;
 }
 
-const COMMA = 0x2c;
-const QUOTE = 0x22;
 const LF = 0x0a;
-const CR = 0x0d;
 const DOT = 0x2e;
 const ZERO_CODE = 0x30;
 const POWERS = Array.from({ length: 23 }, (_, i) => 10 ** i);
