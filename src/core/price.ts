@@ -63,9 +63,9 @@ export function packOf(perCredit: Dec): { credits: Dec; price: Dec } {
 
 const SYMBOLS: Record<string, string> = { USD: '$', EUR: '€', GBP: '£', JPY: '¥' };
 
-/** "$1", "$2.50", "€0.75", "CHF 5": whole amounts bare, others with cents. */
-export function formatMoney(amount: Dec, currency: string): string {
-  const text = amount.isInteger() ? amount.toFixed(0) : amount.decimalPlaces() <= 2 ? amount.toFixed(2) : amount.toFixed();
+/** "$1", "$2.50", "€0.75", "CHF 5": whole amounts bare (unless `cents`), others with cents. */
+export function formatMoney(amount: Dec, currency: string, cents = false): string {
+  const text = amount.isInteger() && !cents ? amount.toFixed(0) : amount.decimalPlaces() <= 2 ? amount.toFixed(2) : amount.toFixed();
   const grouped = groupThousands(text);
   const symbol = SYMBOLS[currency];
   return symbol ? `${symbol}${grouped}` : `${currency} ${grouped}`;

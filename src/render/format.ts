@@ -3,9 +3,10 @@ import { formatMoney, groupThousands } from '../core/price.js';
 import { percent } from '../core/design.js';
 import type { Style } from '../ui.js';
 
-/** Money as people read it: cents from a unit up ($1,339.33), six significant digits below ($0.0002, $0.50). */
+/** Money as people read it: cents from a unit up ($1,339.33, $2.00 for 1.9977), six significant digits below ($0.0002, $0.50). */
 export function money(amount: Dec, currency: string): string {
-  return formatMoney(amount.abs().gte(1) ? amount.toDecimalPlaces(2) : amount.toSignificantDigits(6), currency);
+  if (amount.abs().lt(1)) return formatMoney(amount.toSignificantDigits(6), currency);
+  return formatMoney(amount.toDecimalPlaces(2), currency, !amount.isInteger());
 }
 
 export function count(value: Dec): string {

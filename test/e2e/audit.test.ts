@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WHALE } from '../../bench/usage-log.mjs';
 import { credits } from '../helpers.js';
+import { Terminal } from '../support/pty.js';
 import { dollars, usageWorkspace } from '../support/usage.js';
 
 interface AuditJson {
@@ -137,4 +138,14 @@ describe('a large log read on several threads', () => {
     writeFileSync(join(dir, 'usage.csv'), lines.join('\n'));
     expect(audit(dir, 'usage.csv').stderr).toBe('error: usage.csv:250002:4: actual_cost: "oops" is not a number\n');
   }, 120_000);
+
+  it('shows a progress bar on a terminal, and none when stderr is not one', async () => {
+    // A quote sends the file through the in-order reader, which reports as it goes.
+    writeFileSync(join(dir, 'clean.csv'), readFileSync(join(dir, 'usage.csv'), 'utf8').replace('oops', '0.5').replace(',image_upload,', ',"image_upload",'));
+    const term = new Terminal(['audit', 'clean.csv', '--floor', '0'], dir);
+    expect(await term.exited).toBe(0);
+    expect(term.text).toMatch(/\[#+-*\] \d+% [\d.]+ MB/);
+    const piped = audit(dir, 'clean.csv', '--floor', '0');
+    expect(piped).toMatchObject({ code: 0, stderr: '' });
+  }, 60_000);
 });

@@ -140,6 +140,19 @@ describe('designing again over an existing table', () => {
   });
 });
 
+describe('--column', () => {
+  it('maps headers that fit no alias, and records the mapping so check reads the file the same way', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'costs.csv'), 'Route,Unit Price,Hits\n/search,$0.0001,"9,000"\n/export,$0.02,100\n');
+    const run = credits(['design', 'costs.csv', '--column', 'operation=Route', '--column', 'cost=unit_price', '--column', 'volume=Hits', '--json'], { cwd: dir });
+    expect(run.code).toBe(0);
+    const table = JSON.parse(run.stdout);
+    expect(table.design.columns).toEqual({ operation: 'Route', cost: 'unit_price', volume: 'Hits' });
+    expect(table.operations['/export']).toMatchObject({ credits: 250, volume: 100 });
+    expect(credits(['check'], { cwd: dir })).toMatchObject({ code: 0, stdout: '✓ credits.yaml matches costs.csv: no findings\n' });
+  });
+});
+
 describe('the other fixtures', () => {
   it('designs from resource usage × rates', () => {
     const run = credits(
