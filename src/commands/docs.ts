@@ -1,11 +1,10 @@
-import { planFigures } from '../core/plans.js';
 import { formatMoney } from '../core/price.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { STDIN } from '../io/source.js';
 import { loadTable } from '../io/table.js';
 import { type CustomerDocs, describeModifier, renderDocsHtml, renderDocsMarkdown, workedExample } from '../render/docs.js';
 import type { Ui } from '../ui.js';
-import { inTable } from './table-errors.js';
+import { plansOf } from './table-sections.js';
 
 export interface DocsOptions {
   table: string;
@@ -17,10 +16,7 @@ export async function docsCommand(options: DocsOptions, ui: Ui): Promise<number>
   const loaded = await loadTable(options.table);
   const { table } = loaded;
   const operations = Object.entries(table.operations).map(([operation, op]) => ({ operation, credits: op.credits, ...(op.description !== undefined && { description: op.description }) }));
-  const plans = (table.plans ?? []).map((plan, i) => {
-    const figures = inTable(loaded, ['plans', i], () => planFigures([plan], table)[0]!);
-    return { name: plan.name, price: plan.price.isZero() ? 'Free' : formatMoney(plan.price, table.currency), included: figures.included };
-  });
+  const plans = plansOf(loaded).map((plan) => ({ name: plan.name, price: plan.price.isZero() ? 'Free' : formatMoney(plan.price, table.currency), included: plan.included }));
   const example = workedExample(operations, table.price.per_credit, table.currency);
   const docs: CustomerDocs = {
     title: 'Understanding credits',

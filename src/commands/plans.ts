@@ -1,10 +1,9 @@
-import { planFigures } from '../core/plans.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { CliError } from '../io/errors.js';
 import { loadTable, renderTable } from '../io/table.js';
 import { renderPlansJson, renderPlansText } from '../render/plans.js';
 import type { Ui } from '../ui.js';
-import { inTable } from './table-errors.js';
+import { plansOf } from './table-sections.js';
 
 export interface PlansOptions {
   table: string;
@@ -16,7 +15,7 @@ export async function plansCommand(options: PlansOptions, ui: Ui): Promise<numbe
   const { table } = loaded;
   const plans = table.plans ?? [];
   if (plans.length === 0) throw new CliError(`${options.table} has no plans; add a plans: section (see "Plans" in the README)`);
-  const figures = plans.map((plan, i) => inTable(loaded, ['plans', i], () => planFigures([plan], table)[0]!));
+  const figures = plansOf(loaded);
   const report = { table: options.table, currency: table.currency, perCredit: table.price.per_credit, overage: table.price.display, floor: table.design.floor, plans: figures };
   ui.out(ui.json ? renderPlansJson(report) : renderPlansText(report, ui.style));
 

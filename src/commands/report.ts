@@ -1,14 +1,13 @@
 import { ONE } from '../core/decimal.js';
 import { roundToLadder, ladderFrom } from '../core/ladder.js';
-import { worstCase, worstStack } from '../core/modifiers.js';
-import { planFigures } from '../core/plans.js';
+import { describeStack, worstCase, worstStack } from '../core/modifiers.js';
 import { formatMoney, marginOf } from '../core/price.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadTable } from '../io/table.js';
 import { money } from '../render/format.js';
 import { type ReportData, renderReport } from '../render/report.js';
 import type { Ui } from '../ui.js';
-import { inTable } from './table-errors.js';
+import { plansOf } from './table-sections.js';
 
 export interface ReportOptions {
   table: string;
@@ -54,11 +53,8 @@ export async function reportCommand(options: ReportOptions, ui: Ui): Promise<num
     basis: table.price.basis,
     ladderSteps: ladderSteps(table.design.ladder, Math.max(...operations.map((o) => o.credits))),
     operations,
-    ...(stack && stack.parts.length > 0 && { stack: `${stack.parts.map((p) => `${p.modifier} ${p.factor.toFixed()}`).join(' × ')} = ${stack.factor.toFixed()}` }),
-    plans: (table.plans ?? []).map((plan, i) => {
-      const figures = inTable(loaded, ['plans', i], () => planFigures([plan], table)[0]!);
-      return { ...figures, worstCostText: money(figures.worstCost, table.currency) };
-    }),
+    ...(stack && stack.parts.length > 0 && { stack: `${describeStack(stack)} = ${stack.factor.toFixed()}` }),
+    plans: plansOf(loaded).map((plan) => ({ ...plan, worstCostText: money(plan.worstCost, table.currency) })),
   };
   await writeFileAtomic(options.out, renderReport(data));
   ui.err(`Wrote ${options.out}`);

@@ -1,6 +1,6 @@
 import type { Dec } from './decimal.js';
 import { type Design, percent } from './design.js';
-import { worstCase, worstStack } from './modifiers.js';
+import { describeStack, worstCase, worstStack } from './modifiers.js';
 import { marginOf } from './price.js';
 import type { OperationCost } from './samples.js';
 import type { CreditTable } from './table.js';
@@ -161,7 +161,7 @@ function modifierFindings({ table, current, floor }: CheckInput): Finding[] {
   const stack = worstStack(table.modifiers);
   if (stack.parts.length === 0) return [];
   const deepest = stack.parts.reduce((a, b) => (b.factor.lt(a.factor) ? b : a));
-  const named = stack.parts.map((p) => `${p.modifier} ${p.factor.toFixed()}`).join(' × ');
+  const named = describeStack(stack);
   const findings: Finding[] = [];
   for (const now of current.operations) {
     const op = table.operations[now.operation];

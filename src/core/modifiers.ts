@@ -39,6 +39,11 @@ export function worstStack(modifiers: readonly Modifier[]): { factor: Dec; parts
   return { factor: parts.reduce((f, p) => f.times(p.factor), ONE), parts };
 }
 
+/** "off_peak 0.7 × commitment 0.6": the factors of a stack, named. */
+export function describeStack(stack: { parts: readonly StackPart[] }): string {
+  return stack.parts.map((p) => `${p.modifier} ${p.factor.toFixed()}`).join(' × ');
+}
+
 /** Effective credits = floor(credits × product of factors). */
 export function effectiveCredits(credits: Dec, factor: Dec): Dec {
   return credits.times(factor).floor();

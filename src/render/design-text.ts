@@ -1,7 +1,7 @@
 import type { Design } from '../core/design.js';
 import { percent } from '../core/design.js';
 import type { TableChange } from '../core/table.js';
-import { type Modifier, worstCase, worstStack } from '../core/modifiers.js';
+import { type Modifier, describeStack, worstCase, worstStack } from '../core/modifiers.js';
 import type { Style } from '../ui.js';
 import { count, marginCell, money, ratioNumber, safeText, signedPercent } from './format.js';
 import { textTable } from './table.js';
@@ -50,7 +50,7 @@ export function renderDesign(summary: DesignSummary, style: Style): string {
   if (stack) head.push('worst credits', 'worst margin');
   lines.push(textTable(head, rows, [1, 2, 3, 4, 5, 6, 7, 8]));
   if (stack) {
-    const named = stack.parts.map((p) => `${safeText(p.modifier)} ${p.factor.toFixed()}`).join(' × ');
+    const named = safeText(describeStack(stack));
     lines.push(stack.parts.length === 0 ? 'No modifier discounts.' : `Worst case: the deepest discounts that can apply together, ${named} = ${stack.factor.toFixed()}; effective credits = floor(credits × ${stack.factor.toFixed()}).`);
   }
   lines.push('');

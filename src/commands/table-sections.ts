@@ -1,4 +1,5 @@
 import { DesignError } from '../core/errors.js';
+import { type PlanFigures, planFigures } from '../core/plans.js';
 import { InputError } from '../io/errors.js';
 import { type LoadedTable, dottedPath } from '../io/table.js';
 
@@ -14,4 +15,9 @@ export function inTable<T>(loaded: LoadedTable, path: (string | number)[], fn: (
     const line = loaded.lineOf(path);
     throw new InputError(loaded.path, `${dottedPath(path)}: ${error.message}`, line === undefined ? undefined : { line });
   }
+}
+
+/** The figures of every plan of a table; a plan that cannot be derived is reported at its line. */
+export function plansOf(loaded: LoadedTable): PlanFigures[] {
+  return (loaded.table.plans ?? []).map((plan, i) => inTable(loaded, ['plans', i], () => planFigures([plan], loaded.table)[0]!));
 }
