@@ -7,7 +7,7 @@ import { type LoadedTable, dottedPath } from '../io/table.js';
  * Runs work on a loaded table; a problem the core finds in one of its
  * sections is reported against the table's file, at the line of `path`.
  */
-export function inTable<T>(loaded: LoadedTable, path: (string | number)[], fn: () => T): T {
+function inTable<T>(loaded: LoadedTable, path: (string | number)[], fn: () => T): T {
   try {
     return fn();
   } catch (error) {
