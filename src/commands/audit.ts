@@ -67,7 +67,7 @@ function progressBar(ui: Ui): ((read: number, total: number | undefined) => void
 }
 
 /** Customers whose ids differ only by surrounding spaces are one customer. */
-function mergeCustomers(customers: Iterable<CustomerUsage>): UsageAggregate['customers'] {
+function mergeCustomers(customers: Iterable<CustomerUsage>): ReturnType<NonNullable<UsageAggregate['customers']>> {
   const merged = new Map<string, { customer: string; calls: number; cost: Dec }>();
   for (const c of customers) {
     const cost = c.cost.total(COST_SCALE);
@@ -94,6 +94,19 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
   if (!options.emitSql && !options.db && options.usage === undefined) throw new CliError("missing required argument 'usage' (a usage CSV, or - for stdin; or --emit-sql / --db)");
   if ((options.emitSql || options.db) && options.usage !== undefined) throw new CliError(`--${options.emitSql ? 'emit-sql' : 'db'} reads the logs in the database; leave out the usage file ${options.usage}`);
 
+  // The log does not depend on the table, so reading it starts first; a bad table is still reported first.
+  const progress = options.usage !== undefined ? progressBar(ui) : undefined;
+  const clock = now ?? Date.now();
+  const reading =
+    options.usage === undefined
+      ? undefined
+      : readUsage(options.usage, {
+          columns,
+          ...(since && { since: instant(since, clock) }),
+          ...(until && { until: instant(until, clock) }),
+          ...(progress && { progress }),
+        });
+  reading?.catch(() => undefined);
   const { table } = await loadTable(options.table);
   const auditOptions: AuditOptions = { floor: floorFlag ?? table.design.floor, top: options.top, maxStep };
   const sqlOptions = (): AuditSqlOptions => ({
@@ -130,14 +143,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
     ({ usage, rows } = fromDb);
     source = fromDb.source;
   } else {
-    const progress = progressBar(ui);
-    const clock = now ?? Date.now();
-    const totals = await readUsage(options.usage!, {
-      columns,
-      ...(since && { since: instant(since, clock) }),
-      ...(until && { until: instant(until, clock) }),
-      ...(progress && { progress }),
-    });
+    const totals = await reading!;
     if (progress) process.stderr.write('\r\u001b[K');
     usage = [...totals.operations.values()].map((op) => ({
       operation: op.operation,
@@ -145,7 +151,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
       cost: op.cost.total(COST_SCALE),
       ...(totals.hasCredits && { creditsConsumed: op.credits.total(CREDIT_SCALE) }),
       ...(totals.hasCustomers && {
-        customers: mergeCustomers(op.customers.values()),
+        customers: () => mergeCustomers(op.customers.values()),
       }),
     }));
     rows = totals.rows;

@@ -9,7 +9,8 @@ export interface UsageAggregate {
   cost: Dec;
   /** Credits the log says were charged; without the column, calls × the table's credits. */
   creditsConsumed?: Dec;
-  customers?: { customer: string; calls: number; cost: Dec }[];
+  /** Per-customer totals, asked for only when the operation is flagged: most never are. */
+  customers?: () => { customer: string; calls: number; cost: Dec }[];
 }
 
 export type AuditStatus = 'ok' | 'under-floor' | 'negative';
@@ -120,8 +121,9 @@ export function auditUsage(usage: readonly UsageAggregate[], table: CreditTable,
     const status: AuditStatus = losing ? 'negative' : margin !== undefined && margin.lt(options.floor) ? 'under-floor' : 'ok';
     const audited: AuditedOperation = { operation: u.operation, calls: u.calls, credits, revenue, cost: u.cost, status, ...(margin && { margin }) };
     if (status !== 'ok') {
-      if (u.customers && u.customers.length > 0) {
-        audited.topCustomers = [...u.customers]
+      const customers = u.customers?.() ?? [];
+      if (customers.length > 0) {
+        audited.topCustomers = customers
           .sort((a, b) => b.cost.comparedTo(a.cost) || a.customer.localeCompare(b.customer))
           .slice(0, options.top)
           .map((c) => ({ ...c, share: u.cost.isZero() ? ZERO : c.cost.dividedBy(u.cost) }));

@@ -43,7 +43,7 @@ export async function auditPostgres(
         );
         for (const u of usage) {
           const mine = customers.rows.filter((r) => r.operation === u.operation);
-          if (mine.length > 0) u.customers = mine.map((r) => ({ customer: String(r.customer), calls: Number(r.calls), cost: new Dec(r.total_cost) }));
+          u.customers = () => mine.map((r) => ({ customer: String(r.customer), calls: Number(r.calls), cost: new Dec(r.total_cost) }));
         }
       }
     }

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ExactSum } from '../core/exact-sum.js';
-import { ByteKeyMap, type CustomerUsage, type OperationUsage, type UsageOptions, type UsageTotals, headerFields, newAggregator } from './usage.js';
+import { type CustomerUsage, type OperationTotals, type UsageOptions, type UsageTotals, headerFields, newAggregator } from './usage.js';
 import type { WorkerResult, WorkerTask } from './usage-worker.js';
 
 /** The bundled worker sits at dist/io/usage-worker.js; chunks live in dist/chunks/. */
@@ -66,21 +66,20 @@ export async function readUsageInParallel(path: string, size: number, options: U
   const aggregator = newAggregator(path, header, options);
   let rows = 0;
   let skipped = 0;
-  const operations = new Map<string, OperationUsage>();
+  const operations = new Map<string, OperationTotals & { customers: Map<string, CustomerUsage> }>();
   for (const result of results) {
     if (result.kind !== 'totals') continue;
     rows += result.rows;
     skipped += result.skipped;
     for (const part of result.operations) {
       let op = operations.get(part.operation);
-      if (!op) operations.set(part.operation, (op = { operation: part.operation, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers: new ByteKeyMap() }));
+      if (!op) operations.set(part.operation, (op = { operation: part.operation, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers: new Map() }));
       op.calls += part.calls;
       op.cost.addParts(part.cost);
       op.credits.addParts(part.credits);
       for (const c of part.customers) {
-        const key = Buffer.from(c.customer);
-        let customer: CustomerUsage | undefined = op.customers.get(key, 0, key.length);
-        if (!customer) op.customers.set(key, 0, key.length, (customer = { customer: c.customer, calls: 0, cost: new ExactSum() }));
+        let customer = op.customers.get(c.customer);
+        if (!customer) op.customers.set(c.customer, (customer = { customer: c.customer, calls: 0, cost: new ExactSum() }));
         customer.calls += c.calls;
         customer.cost.addParts(c.cost);
       }

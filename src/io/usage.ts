@@ -30,11 +30,17 @@ export interface CustomerUsage {
   cost: ExactSum;
 }
 
-export interface OperationUsage {
+/** One operation's sums as a reader reports them. */
+export interface OperationTotals {
   operation: string;
   calls: number;
   cost: ExactSum;
   credits: ExactSum;
+  customers: { values(): Iterable<CustomerUsage> };
+}
+
+/** As the scanner keeps them: customers keyed by their bytes. */
+interface OperationUsage extends OperationTotals {
   customers: ByteKeyMap<CustomerUsage>;
 }
 
@@ -45,7 +51,7 @@ export interface UsageTotals {
   skipped: number;
   hasCredits: boolean;
   hasCustomers: boolean;
-  operations: Map<string, OperationUsage>;
+  operations: Map<string, OperationTotals>;
 }
 
 export interface UsageOptions {
@@ -58,7 +64,7 @@ export interface UsageOptions {
 }
 
 /** A map keyed by byte ranges, so the hot loop makes no string for a key it has seen. */
-export class ByteKeyMap<V> {
+class ByteKeyMap<V> {
   private readonly buckets = new Map<number, { key: Buffer; value: V }[]>();
 
   get(buf: Buffer, start: number, end: number): V | undefined {
