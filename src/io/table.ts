@@ -179,7 +179,11 @@ function overlay(document: Document, target: YAMLMap, value: Record<string, unkn
     const current = target.get(key, true);
     if (isMap(current) && isPlainObject(next)) overlay(document, current, next);
     else if (isScalar(current) && !isPlainObject(next)) {
-      if (!sameScalar(current.value, next)) current.value = next;
+      if (!sameScalar(current.value, next)) {
+        current.value = next;
+        // A new value takes its natural style: "1,3,10" needed quotes in a flow map, friendly does not.
+        delete current.type;
+      }
     } else target.set(key, document.createNode(next, { aliasDuplicateObjects: false }));
   }
   for (const pair of [...target.items]) {

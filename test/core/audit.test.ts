@@ -68,7 +68,7 @@ describe('auditUsage', () => {
           operation: 'ai_analysis',
           calls: 4,
           cost: d('0.4'),
-          customers: [
+          customers: () => [
             { customer: 'a', calls: 1, cost: d('0.05') },
             { customer: 'b', calls: 2, cost: d('0.3') },
             { customer: 'c', calls: 1, cost: d('0.05') },

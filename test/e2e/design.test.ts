@@ -132,6 +132,16 @@ describe('designing again over an existing table', () => {
     expect(parse(readFileSync(join(dir, 'credits.yaml'), 'utf8')).design.ladder).toBe('friendly');
   });
 
+  it('gives a changed value its natural style: a table redesigned is byte for byte a fresh design', () => {
+    const dir = tempDir();
+    designed(dir, ['--ladder', '1,5,25,125,625,3125']);
+    expect(readFileSync(join(dir, 'credits.yaml'), 'utf8')).toContain('ladder: "1,5,25,125,625,3125"');
+    designed(dir, ['--ladder', 'friendly']);
+    const fresh = tempDir();
+    designed(fresh);
+    expect(readFileSync(join(dir, 'credits.yaml'), 'utf8')).toBe(readFileSync(join(fresh, 'credits.yaml'), 'utf8'));
+  });
+
   it('leaves no temporary files behind', () => {
     const dir = tempDir();
     designed(dir);
