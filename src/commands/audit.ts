@@ -109,6 +109,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
   reading?.catch(() => undefined);
   const { table } = await loadTable(options.table);
   const auditOptions: AuditOptions = { floor: floorFlag ?? table.design.floor, top: options.top, maxStep };
+  const [sqlSince, sqlUntil] = [fixed(since, now), fixed(until, now)];
   const sqlOptions = (): AuditSqlOptions => ({
     dialect: options.emitSql ?? 'postgres',
     relation: options.relation,
@@ -120,8 +121,8 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
       ...(columns.customer !== undefined && { customer: columns.customer }),
     },
     table,
-    ...(fixed(since, now) && { since: fixed(since, now)! }),
-    ...(fixed(until, now) && { until: fixed(until, now)! }),
+    ...(sqlSince && { since: sqlSince }),
+    ...(sqlUntil && { until: sqlUntil }),
   });
 
   if (options.emitSql) {
@@ -130,8 +131,8 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
   }
 
   const windowText = {
-    ...(since && { since: 'at' in since ? since.at.toISOString() : new Date(instant(since, now ?? Date.now())).toISOString() }),
-    ...(until && { until: 'at' in until ? until.at.toISOString() : new Date(instant(until, now ?? Date.now())).toISOString() }),
+    ...(since && { since: new Date(instant(since, clock)).toISOString() }),
+    ...(until && { until: new Date(instant(until, clock)).toISOString() }),
   };
   let usage: UsageAggregate[];
   let rows: number;

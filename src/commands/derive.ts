@@ -53,10 +53,16 @@ function decimals(values: readonly string[] | undefined): Record<string, Dec> {
   return Object.fromEntries(pairs(values).map(([k, v]) => [k, new Dec(v)]));
 }
 
+/** A --currency value as an ISO 4217 code (case-insensitive). */
+export function currencyCode(text: string): string {
+  const code = text.toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code)) throw new CliError(`--currency takes a three-letter ISO 4217 code such as USD or EUR, got "${text}"`);
+  return code;
+}
+
 export function resolveSettings(flags: DesignFlags, previous?: CreditTable): Settings {
   const recorded = previous?.design;
-  const currency = (flags.currency ?? previous?.currency ?? DEFAULTS.currency).toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) throw new CliError(`--currency takes a three-letter ISO 4217 code such as USD or EUR, got "${flags.currency}"`);
+  const currency = currencyCode(flags.currency ?? previous?.currency ?? DEFAULTS.currency);
   const columns: Partial<Record<Role, string>> = { ...(recorded?.columns as Partial<Record<Role, string>> | undefined) };
   for (const [role, header] of pairs(flags.column)) {
     if (!(ROLES as readonly string[]).includes(role)) throw new CliError(`--column ${role}=${header}: the role must be one of ${ROLES.join(', ')}`);
@@ -154,9 +160,8 @@ function reported<T>(file: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof DesignError) {
-      throw error.at ? new InputError(file, error.message, error.at) : new CliError(error.message);
-    }
+    // The entry point reports any other DesignError as exit 2 already.
+    if (error instanceof DesignError && error.at) throw new InputError(file, error.message, error.at);
     throw error;
   }
 }

@@ -10,7 +10,7 @@ import { count, marginCell, money, safeText } from '../render/format.js';
 import { toJson } from '../render/json.js';
 import { textTable } from '../render/table.js';
 import type { Ui } from '../ui.js';
-import { DEFAULTS } from './derive.js';
+import { DEFAULTS, currencyCode } from './derive.js';
 
 export interface PriceOptions {
   table: string;
@@ -75,8 +75,7 @@ function priceBare(options: PriceOptions, ui: Ui): number {
   if (options.write) throw new CliError('--write updates a table; it cannot go with --cost-per-credit');
   const k = new Dec(options.costPerCredit!);
   if (k.lte(0)) throw new CliError(`--cost-per-credit must be greater than 0, got ${options.costPerCredit}`);
-  const currency = (options.currency ?? DEFAULTS.currency).toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency)) throw new CliError(`--currency takes a three-letter ISO 4217 code, got "${options.currency}"`);
+  const currency = currencyCode(options.currency ?? DEFAULTS.currency);
   const margin = new Dec(options.margin ?? DEFAULTS.margin);
   const price = priceFromCostPerCredit(k, margin, options.basis ?? 'worst', currency);
   if (ui.json) ui.out(toJson({ price: priceJson(price) }));

@@ -60,6 +60,9 @@ describe('credits price', () => {
     expect(missing).toMatchObject({ code: 2, stdout: '', stderr: 'error: credits.yaml: no such table\n' });
     const both = credits(['price', '--cost-per-credit', '0.0003', '--write'], { cwd: dir });
     expect(both).toMatchObject({ code: 2, stderr: 'error: --write updates a table; it cannot go with --cost-per-credit\n' });
+    const currency = credits(['price', '--cost-per-credit', '0.0003', '--currency', 'euros'], { cwd: dir });
+    expect(currency).toMatchObject({ code: 2, stderr: 'error: --currency takes a three-letter ISO 4217 code such as USD or EUR, got "euros"\n' });
+    expect(credits(['price', '--cost-per-credit', '0.0003', '--currency', 'eur'], { cwd: dir }).stdout).toContain('Price: €1 per 1,000 credits');
     const zero = credits(['price', '--cost-per-credit', '0'], { cwd: dir });
     expect(zero).toMatchObject({ code: 2, stderr: 'error: --cost-per-credit must be greater than 0, got 0\n' });
     const blended = credits(['price', '--basis', 'blended'], { cwd: withTable() });
