@@ -1,14 +1,15 @@
 import { appendFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { type Severity, checkTable, failing, sortFindings } from '../core/check.js';
 import { Dec } from '../core/decimal.js';
 import { validateFloor } from '../core/design.js';
-import { CliError } from '../io/errors.js';
+import { confinedPath } from '../io/confine.js';
+import { DesignError } from '../core/errors.js';
+import { CliError, InputError, located } from '../io/errors.js';
 import { STDIN, readSource } from '../io/source.js';
 import { loadTable } from '../io/table.js';
 import { type CheckReport, renderCheckGithub, renderCheckJson, renderCheckMarkdown, renderCheckText, verdict } from '../render/check.js';
 import type { Ui } from '../ui.js';
-import { deriveTable, redesignRecorded, resolveSettings } from './derive.js';
+import { type Derivation, deriveTable, redesignRecorded, resolveSettings } from './derive.js';
 
 export type CheckFormat = 'text' | 'json' | 'github' | 'markdown';
 
@@ -22,12 +23,26 @@ export interface CheckOptions {
 
 const DEFAULT_TABLE = 'credits.yaml';
 
-/** The costs file a table records, as a path from the working directory. */
+/** The costs file a table records, as a path from the working directory; it must stay inside the project. */
 function recordedCosts(tablePath: string, recorded: string | undefined): string {
   if (recorded === undefined) throw new CliError(`${tablePath} records no costs file; give --costs FILE`);
   if (recorded === STDIN) throw new CliError(`${tablePath} was designed from standard input; give --costs FILE`);
-  if (isAbsolute(recorded)) return recorded;
-  return relative(process.cwd(), join(dirname(tablePath), recorded)).split(sep).join('/') || '.';
+  return confinedPath(tablePath, recorded, 'source.file');
+}
+
+/**
+ * A problem in a costs file that the table named (not the user) is reported
+ * without quoting the file: the table may come from a pull request, and the
+ * CI log is public.
+ */
+function withoutContent(error: unknown, costsPath: string): unknown {
+  if (!(error instanceof CliError || error instanceof DesignError)) return error;
+  const at = error instanceof InputError ? error.at : error instanceof DesignError ? error.at : undefined;
+  const what = error instanceof InputError && error.plain !== undefined ? error.plain : 'not a costs file this table can be checked against';
+  return new CliError(
+    `${located(costsPath, at)}: ${what} (the file is named by the table, so its contents are not quoted; run credits check --costs ${costsPath} to see them)`,
+    error instanceof CliError ? error.exitCode : 2,
+  );
 }
 
 export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -40,7 +55,12 @@ export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.Pr
 
   const settings = resolveSettings({}, table);
   const source = await readSource(costsPath, 'costs file');
-  const current = deriveTable(source, costsPath, settings, { tablePath: options.table, previous: table });
+  let current: Derivation;
+  try {
+    current = deriveTable(source, costsPath, settings, { tablePath: options.table, previous: table });
+  } catch (error) {
+    throw options.costs === undefined ? withoutContent(error, costsPath) : error;
+  }
   const recorded = redesignRecorded(table, settings);
   const redesign = `credits design ${costsPath}${options.table === DEFAULT_TABLE ? '' : ` -o ${options.table}`}`;
   const findings = sortFindings(

@@ -47,6 +47,7 @@ function findColumn(table: CsvTable, role: Role, mapped: string | undefined): Cs
       table.file,
       `columns ${found.map((c) => `"${c.header}"`).join(' and ')} could both be the ${role} column; choose one with --column ${role}=HEADER`,
       { line: 1, column: found[1]!.column },
+      `two columns could both be the ${role} column; choose one with --column ${role}=HEADER`,
     );
   }
   return found[0];
@@ -57,16 +58,18 @@ function checkHeaders(table: CsvTable): void {
   for (const c of table.columns) {
     if (c.key === '') {
       if (table.rows.some((r) => (r.cells[c.column - 1] ?? '').trim() !== '')) {
-        throw new InputError(table.file, `column ${c.column} has no header`, { line: 1, column: c.column });
+        throw new InputError(table.file, `column ${c.column} has no header`, { line: 1, column: c.column }, true);
       }
       continue;
     }
     const twin = seen.get(c.key);
     if (twin) {
-      throw new InputError(table.file, `duplicate column "${c.header}" (same as column ${twin.column}, "${twin.header}")`, {
-        line: 1,
-        column: c.column,
-      });
+      throw new InputError(
+        table.file,
+        `duplicate column "${c.header}" (same as column ${twin.column}, "${twin.header}")`,
+        { line: 1, column: c.column },
+        `duplicate column (same as column ${twin.column})`,
+      );
     }
     seen.set(c.key, c);
   }
@@ -86,10 +89,10 @@ function reader(file: string): Reader {
       if (text === '') return undefined;
       const at = { line: row.line, column: column.column };
       const value = parseDecimal(text);
-      if (value === undefined) throw new InputError(file, `${column.header}: "${text}" is not a number`, at);
-      if (value.isNeg()) throw new InputError(file, `${column.header}: ${text} is negative`, at);
+      if (value === undefined) throw new InputError(file, `${column.header}: "${text}" is not a number`, at, 'not a number');
+      if (value.isNeg()) throw new InputError(file, `${column.header}: ${text} is negative`, at, 'a negative number');
       if (rule === 'positive' && value.isZero()) {
-        throw new InputError(file, `${column.header}: must be greater than 0, got ${text}`, at);
+        throw new InputError(file, `${column.header}: must be greater than 0, got ${text}`, at, 'must be greater than 0');
       }
       return value;
     },
@@ -107,7 +110,7 @@ interface Layout {
 function layoutOf(table: CsvTable, columns: CostsOptions['columns']): Layout {
   checkHeaders(table);
   if (table.rows.length === 0) {
-    throw new InputError(table.file, 'has a header row but no operations', { line: 2 });
+    throw new InputError(table.file, 'has a header row but no operations', { line: 2 }, true);
   }
   const roles = Object.fromEntries(ROLES.map((role) => [role, findColumn(table, role, columns[role])])) as Record<Role, CsvColumn | undefined>;
   const operation = roles.operation;
@@ -116,6 +119,7 @@ function layoutOf(table: CsvTable, columns: CostsOptions['columns']): Layout {
       table.file,
       `no operation column (expected one of ${ALIASES.operation.join(', ')}, or --column operation=HEADER); columns: ${nameList(table.columns.map((c) => c.header))}`,
       { line: 1 },
+      `no operation column (expected one of ${ALIASES.operation.join(', ')}, or --column operation=HEADER)`,
     );
   }
   const assigned = new Set(Object.values(roles));
@@ -147,7 +151,7 @@ export function readCosts(table: CsvTable, options: CostsOptions): Costs {
 
   const samples = table.rows.map((row): CostSample => {
     const name = read.cell(row, operation);
-    if (name === '') throw new InputError(table.file, `${operation.header}: the operation name is empty`, { line: row.line, column: operation.column });
+    if (name === '') throw new InputError(table.file, `${operation.header}: the operation name is empty`, { line: row.line, column: operation.column }, 'the operation name is empty');
     const sample: CostSample = { operation: name, cost: rowCost(row, roles, resources, options.rates, read, table.file), at: { line: row.line } };
     if (roles.volume) sample.volume = read.number(row, roles.volume, 'non-negative') ?? ZERO;
     if (roles.multiplier) {
@@ -177,7 +181,7 @@ function rowCost(
 ): Dec {
   if (roles.cost) {
     const cost = read.number(row, roles.cost, 'positive');
-    if (cost === undefined) throw new InputError(file, `${roles.cost.header}: the cost is empty`, { line: row.line, column: roles.cost.column });
+    if (cost === undefined) throw new InputError(file, `${roles.cost.header}: the cost is empty`, { line: row.line, column: roles.cost.column }, 'the cost is empty');
     return cost;
   }
   let cost = ZERO;
@@ -185,10 +189,12 @@ function rowCost(
   if (roles.third_party) cost = cost.plus(read.number(row, roles.third_party, 'non-negative') ?? ZERO);
   if (cost.isZero()) {
     const first = resources[0] ?? roles.third_party!;
-    throw new InputError(file, 'the computed cost of this row is 0 (every resource × rate is 0); every operation must cost something', {
-      line: row.line,
-      column: first.column,
-    });
+    throw new InputError(
+      file,
+      'the computed cost of this row is 0 (every resource × rate is 0); every operation must cost something',
+      { line: row.line, column: first.column },
+      true,
+    );
   }
   return cost;
 }
@@ -218,12 +224,16 @@ function resourceColumns(
       table.file,
       `no cost column, and no rate for resource column${missing.length > 1 ? 's' : ''} ${missing.map((c) => c.key).join(', ')}; give ${missing.map((c) => `--rate ${c.key}=AMOUNT`).join(' ')} or add a cost column`,
       { line: 1, column: missing[0]!.column },
+      `no cost column, and no rate for ${missing.length} resource column${missing.length > 1 ? 's' : ''}; give --rate COLUMN=AMOUNT or add a cost column`,
     );
   }
   if (resources.length === 0 && !hasThirdParty) {
-    throw new InputError(table.file, `no cost column (expected one of ${ALIASES.cost.join(', ')}) and no resource columns to compute it from`, {
-      line: 1,
-    });
+    throw new InputError(
+      table.file,
+      `no cost column (expected one of ${ALIASES.cost.join(', ')}) and no resource columns to compute it from`,
+      { line: 1 },
+      true,
+    );
   }
   return resources;
 }

@@ -64,24 +64,31 @@ function lineAfterRecords(bytes: Buffer, complete: number): number {
 function csvError(source: Source, error: CsvParseError, headerLength: () => number): InputError {
   switch (error.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return new InputError(source.name, 'a quoted field is never closed (unterminated quote)', {
-        line: lineAfterRecords(source.bytes, error.records ?? 0),
-      });
+      return new InputError(
+        source.name,
+        'a quoted field is never closed (unterminated quote)',
+        { line: lineAfterRecords(source.bytes, error.records ?? 0) },
+        true,
+      );
     case 'CSV_INVALID_CLOSING_QUOTE':
-      return new InputError(source.name, 'text after a closing quote; quote the whole field and double any quote inside it', {
-        line: error.lines ?? 1,
-        column: (error.index ?? 0) + 1,
-      });
+      return new InputError(
+        source.name,
+        'text after a closing quote; quote the whole field and double any quote inside it',
+        { line: error.lines ?? 1, column: (error.index ?? 0) + 1 },
+        true,
+      );
     case 'CSV_MAX_RECORD_SIZE':
-      return new InputError(source.name, `a row is longer than ${MAX_RECORD / 1024 / 1024} MiB; is this a costs file?`, { line: error.lines ?? 1 });
+      return new InputError(source.name, `a row is longer than ${MAX_RECORD / 1024 / 1024} MiB; is this a costs file?`, { line: error.lines ?? 1 }, true);
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
     case 'CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH': {
       const got = error.record?.length ?? 0;
       const expected = headerLength();
-      return new InputError(source.name, `row has ${got} fields but the header has ${expected}`, {
-        line: (error.lines ?? 1) - countNewlines((error.record ?? []).join('')),
-        column: Math.min(got, expected) + 1,
-      });
+      return new InputError(
+        source.name,
+        `row has ${got} fields but the header has ${expected}`,
+        { line: (error.lines ?? 1) - countNewlines((error.record ?? []).join('')), column: Math.min(got, expected) + 1 },
+        true,
+      );
     }
     default:
       return new InputError(source.name, `not valid CSV: ${error.message}`, error.lines ? { line: error.lines } : undefined);
@@ -95,7 +102,7 @@ function csvError(source: Source, error: CsvParseError, headerLength: () => numb
  */
 export function parseCsv(source: Source): CsvTable {
   if (source.bytes.length === 0 || /^\s*$/.test(source.bytes.toString('utf8').replace(/^\uFEFF/, ''))) {
-    throw new InputError(source.name, 'the file is empty; expected a header row and one row per operation', { line: 1 });
+    throw new InputError(source.name, 'the file is empty; expected a header row and one row per operation', { line: 1 }, true);
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {

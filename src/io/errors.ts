@@ -14,14 +14,26 @@ export class CliError extends Error {
   }
 }
 
-/** A CliError about a place in a file: "costs.csv:3:5: …" or "credits.yaml:12:7: operations.x.credits: …". */
+/** "file:line:col" for a message. */
+export function located(file: string, at?: Position): string {
+  return `${file}${at ? `:${at.line}${at.column !== undefined ? `:${at.column}` : ''}` : ''}`;
+}
+
+/**
+ * A CliError about a place in a file: "costs.csv:3:5: …" or "credits.yaml:12:7: operations.x.credits: …".
+ * `plain` is the detail without anything quoted from the file (headers, cells), or `true` when
+ * `detail` quotes nothing: what may be shown about a file the user did not name (see io/confine.ts).
+ */
 export class InputError extends CliError {
+  readonly plain: string | undefined;
   constructor(
     readonly file: string,
     readonly detail: string,
     readonly at?: Position,
+    plain?: string | true,
   ) {
-    super(`${file}${at ? `:${at.line}${at.column !== undefined ? `:${at.column}` : ''}` : ''}: ${detail}`);
+    super(`${located(file, at)}: ${detail}`);
+    this.plain = plain === true ? detail : plain;
   }
 }
 

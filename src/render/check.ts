@@ -2,7 +2,7 @@ import { type Dec, isDec } from '../core/decimal.js';
 import type { Finding, Severity } from '../core/check.js';
 import type { Style } from '../ui.js';
 import { safeText } from './format.js';
-import { githubData, githubProperty, markdownCell } from './escape.js';
+import { githubMessage, githubProperty, githubTitle, markdownCell } from './escape.js';
 import { toJson } from './json.js';
 import { textTable } from './table.js';
 
@@ -80,8 +80,8 @@ export function renderCheckGithub(report: CheckReport): string {
     .map((f) => {
       const properties = [`file=${githubProperty(report.table)}`];
       if (f.line !== undefined) properties.push(`line=${f.line}`);
-      properties.push(`title=${githubProperty(`credits ${f.code}${f.operation ? ` (${f.operation})` : ''}`)}`);
-      return `::${f.severity} ${properties.join(',')}::${githubData(f.message)}`;
+      properties.push(`title=${githubTitle(`credits ${f.code}${f.operation ? ` (${f.operation})` : ''}`)}`);
+      return `::${f.severity} ${properties.join(',')}::${githubMessage(f.message)}`;
     })
     .join('\n');
 }
