@@ -1,4 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { flagNumber } from './core/numbers.js';
+import { DELIMITERS } from './io/csv.js';
 import { createUi, type Ui } from './ui.js';
 
 /** Set from package.json when the bundle is built. */
@@ -9,20 +11,21 @@ declare const CREDITS_VERSION: string;
  * when their command runs, so `credits --help` loads almost nothing.
  */
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-
 function number(name: string) {
   return (value: string): string => {
-    if (!NUMBER.test(value.trim())) throw new InvalidArgumentError(`${name} must be a number, got "${value}"`);
-    return value.trim();
+    const text = flagNumber(value);
+    if (text === undefined) throw new InvalidArgumentError(`${name} must be a number, got "${value}"`);
+    return text;
   };
 }
 
+/** A ratio in [0, 1): 0.7 or 70%. */
 function ratio(name: string) {
   return (value: string): string => {
-    const text = number(name)(value);
+    const text = flagNumber(value, { percent: true });
+    if (text === undefined) throw new InvalidArgumentError(`${name} must be a ratio such as 0.7 or 70%, got "${value}"`);
     const n = Number(text);
-    if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`${name} must be at least 0 and below 1, got ${value}`);
+    if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`${name} must be at least 0 and below 1 (0% to 99.9…%), got ${value}`);
     return text;
   };
 }
@@ -34,14 +37,28 @@ function positiveInteger(name: string) {
   };
 }
 
-/** Repeatable KEY=VALUE flags, kept in order. */
-function pair(name: string, numeric: boolean) {
-  return (value: string, previous: string[] = []): string[] => {
-    const at = value.indexOf('=');
-    if (at <= 0 || at === value.length - 1) throw new InvalidArgumentError(`${name} takes KEY=VALUE, got "${value}"`);
-    if (numeric) number(name)(value.slice(at + 1));
-    return [...previous, value];
+/**
+ * Repeatable KEY=VALUE flags, kept in order. A numeric value is stored as
+ * plain decimal text (120% → 1.2, 2.5/1M → 0.0000025), split from its key at
+ * the last "=", since a key (an operation, a header) may hold one.
+ */
+function pair(name: string, value: 'text' | 'factor' | 'rate') {
+  return (text: string, previous: string[] = []): string[] => {
+    const at = value === 'text' ? text.indexOf('=') : text.lastIndexOf('=');
+    if (at <= 0 || at === text.length - 1) throw new InvalidArgumentError(`${name} takes KEY=VALUE, got "${text}"`);
+    if (value === 'text') return [...previous, text];
+    const amount = flagNumber(text.slice(at + 1), value === 'factor' ? { percent: true } : { per: true });
+    if (amount === undefined) {
+      throw new InvalidArgumentError(`${name} ${text.slice(0, at)}: "${text.slice(at + 1)}" is not a number${value === 'factor' ? ' (1.2 or 120%)' : ' (0.0000025, or per thousand or million units: 2.5/1M)'}`);
+    }
+    return [...previous, `${text.slice(0, at)}=${amount}`];
   };
+}
+
+function delimiter(value: string): string {
+  const found = DELIMITERS[value === '\\t' ? '\t' : value.toLowerCase()];
+  if (found === undefined) throw new InvalidArgumentError(`--delimiter takes , or ";" or tab, got "${value}"`);
+  return found;
 }
 
 export interface GlobalOptions {
@@ -54,8 +71,8 @@ function addDesignFlags(command: Command): Command {
   return command
     .option('--base <operation>', 'operation worth 1 credit (default: the cheapest)')
     .option('--unit-cost <amount>', 'cost of one credit instead of a base operation', number('--unit-cost'))
-    .option('--rate <column=amount>', 'rate of a resource column, when there is no cost column (repeatable)', pair('--rate', true))
-    .option('--multiplier <operation=factor>', 'value multiplier of an operation; wins over the CSV (repeatable)', pair('--multiplier', true))
+    .option('--rate <column=amount>', 'rate of a resource column (header as written, or its snake_case key), when there is no cost column; 2.5/1M is per million (repeatable)', pair('--rate', 'rate'))
+    .option('--multiplier <operation=factor>', 'value multiplier of an operation (1.2 or 120%); wins over the CSV (repeatable)', pair('--multiplier', 'factor'))
     .addOption(new Option('--stat <stat>', 'how samples of one operation are aggregated (default: mean)').choices(['mean', 'p50', 'p90', 'p95', 'p99', 'max']))
     .option('--ladder <ladder>', 'friendly, 1-2-5, 1-5, integer, or a comma list such as 1,3,10,30 (default: friendly)')
     .addOption(new Option('--rounding <mode>', 'rounding onto the ladder (default: nearest)').choices(['nearest', 'up', 'down']))
@@ -64,7 +81,10 @@ function addDesignFlags(command: Command): Command {
     .option('--floor <ratio>', 'margin under which an operation is flagged (default: 0.5)', ratio('--floor'))
     .addOption(new Option('--basis <basis>', 'price from the worst operation or the volume-weighted blend').choices(['worst', 'blended']))
     .option('--currency <code>', 'ISO 4217 currency code (default: USD)')
-    .option('--column <role=header>', 'map a header to operation, cost, volume, multiplier or third_party (repeatable)', pair('--column', false));
+    .option('--column <role=header>', 'map a header to operation, cost, volume, multiplier or third_party (repeatable)', pair('--column', 'text'))
+    .option('--delimiter <char>', 'field delimiter of the costs file: , or ";" or tab (default: detected from the header)', delimiter)
+    .option('--decimal-comma', 'the costs file writes 0,004 for 0.004 and 1.234,5 for 1234.5')
+    .option('--decimal-point', 'the costs file writes 1,250 for 1250 (a lone thousands group is otherwise refused)');
 }
 
 export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: Command) => Promise<void>): Command {
@@ -108,6 +128,9 @@ export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: C
     .description('design a credit table interactively, then print the equivalent design command')
     .argument('[costs]', 'costs CSV (asked for when not given)')
     .option('-o, --out <file>', 'table to write (asked for, default credits.yaml)')
+    .option('--delimiter <char>', 'field delimiter of the costs file: , or ";" or tab (default: detected from the header)', delimiter)
+    .option('--decimal-comma', 'the costs file writes 0,004 for 0.004 (asked when a number needs it)')
+    .option('--decimal-point', 'the costs file writes 1,250 for 1250 (asked when a number needs it)')
     .action(async (costs: string | undefined, options, command: Command) =>
       run(async (ui) => (await import('./commands/wizard.js')).wizardCommand({ ...options, ...(costs !== undefined && { costs }) }, ui), command),
     );
@@ -118,6 +141,9 @@ export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: C
     .option('--table <file>', 'credit table', 'credits.yaml')
     .option('--costs <file>', 'costs CSV (default: the one the table records)')
     .option('--floor <ratio>', "margin under which an operation is a finding (default: the table's)", ratio('--floor'))
+    .option('--delimiter <char>', "field delimiter of --costs: , or \";\" or tab (default: the table's, else detected)", delimiter)
+    .option('--decimal-comma', "--costs writes 0,004 for 0.004 (default: as the table records)")
+    .option('--decimal-point', "--costs writes 1,250 for 1250 (default: as the table records)")
     .addOption(new Option('--fail-on <severity>', 'exit 1 on findings at or above this severity').choices(['error', 'warning']).default('error'))
     .addOption(new Option('--format <format>', 'text, json, github annotations or markdown (default: text)').choices(['text', 'json', 'github', 'markdown']))
     .action(async (options, command: Command) =>
@@ -137,8 +163,11 @@ export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: C
     .option('--max-step <ratio>', 'largest monthly credit increase in a correction', number('--max-step'), '0.2')
     .addOption(new Option('--emit-sql <dialect>', 'print the audit as SQL over --relation instead of reading a file').choices(['postgres', 'bigquery', 'snowflake', 'duckdb', 'sqlite']))
     .option('--relation <name>', 'table or view of the logs, for --emit-sql and --db', 'operation_logs')
-    .option('--column <role=name>', 'map operation, cost, credits, timestamp or customer to a column (repeatable)', pair('--column', false))
+    .option('--column <role=name>', 'map operation, cost, credits, timestamp or customer to a column (repeatable)', pair('--column', 'text'))
     .option('--db <url>', 'run the audit on PostgreSQL (postgres://…)')
+    .option('--delimiter <char>', 'field delimiter of the log: , or ";" or tab (default: detected from the header)', delimiter)
+    .option('--decimal-comma', 'the log writes 0,004 for 0.004 and 1.234,5 for 1234.5')
+    .option('--decimal-point', 'the log writes 1,250 for 1250 (a lone thousands group is otherwise refused)')
     .action(async (usage: string | undefined, options, command: Command) =>
       run(async (ui) => (await import('./commands/audit.js')).auditCommand({ ...options, ...(usage !== undefined && { usage }) }, ui), command),
     );

@@ -24,10 +24,14 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs the built binary with a clean environment: no colour, no CI variables. */
+/**
+ * Runs the built binary with a clean environment: no colour, no CI variables,
+ * and, unless told otherwise, a working directory of its own (never the
+ * repository, where the quick start leaves a credits.yaml).
+ */
 export function credits(args: readonly string[], options: { cwd?: string; input?: string | Buffer; env?: Record<string, string> } = {}): RunResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? ROOT,
+    cwd: options.cwd ?? tempDir(),
     input: options.input ?? '',
     env: childEnv(options.env),
     encoding: 'utf8',
@@ -40,7 +44,7 @@ export function credits(args: readonly string[], options: { cwd?: string; input?
 export function creditsAsync(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? ROOT,
+      cwd: options.cwd ?? tempDir(),
       env: childEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

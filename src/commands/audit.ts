@@ -2,10 +2,12 @@ import { type AuditOptions, type UsageAggregate, auditUsage } from '../core/audi
 import { Dec } from '../core/decimal.js';
 import { validateFloor } from '../core/design.js';
 import { type AuditSqlOptions, type Dialect, type WindowBound, auditSql } from '../core/sql.js';
+import { parseInstant } from '../core/time.js';
+import { decimalMarkOf } from './derive.js';
 import { CliError } from '../io/errors.js';
 import { loadTable } from '../io/table.js';
 import { COST_SCALE, CREDIT_SCALE, type CustomerUsage, USAGE_ROLES, type UsageRole, readUsage } from '../io/usage.js';
-import { type AuditReport, renderAuditJson, renderAuditText } from '../render/audit.js';
+import { type AuditReport, auditFailed, renderAuditJson, renderAuditText } from '../render/audit.js';
 import type { Ui } from '../ui.js';
 
 export interface AuditCommandOptions {
@@ -21,18 +23,22 @@ export interface AuditCommandOptions {
   relation: string;
   column?: string[];
   db?: string;
+  delimiter?: string;
+  decimalComma?: boolean;
+  decimalPoint?: boolean;
 }
 
 const HOUR = 3_600_000;
 
-/** "7d", "24h", or an ISO 8601 date or date-time. */
+/** "7d", "24h", or an ISO 8601 date or date-time (UTC unless it has an offset). */
 export function parseBound(text: string, flag: string): WindowBound {
   const relative = /^(\d+)([dh])$/.exec(text.trim());
   if (relative) return { back: Number(relative[1]), unit: relative[2] === 'd' ? 'day' : 'hour' };
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text.trim()) || Number.isNaN(Date.parse(text))) {
-    throw new CliError(`${flag} takes 7d, 24h or an ISO 8601 date such as 2026-11-01 or 2026-11-01T12:00:00Z, got "${text}"`);
+  const at = parseInstant(text);
+  if (Number.isNaN(at)) {
+    throw new CliError(`${flag} takes 7d, 24h or an ISO 8601 date such as 2026-11-01 or 2026-11-01T12:00:00Z (UTC without an offset), got "${text}"`);
   }
-  return { at: new Date(text) };
+  return { at: new Date(at) };
 }
 
 function instant(bound: WindowBound, now: number): number {
@@ -85,23 +91,35 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
   if (maxStep.lte(0)) throw new CliError(`--max-step must be greater than 0, got ${options.maxStep}`);
   const floorFlag = options.floor !== undefined ? new Dec(options.floor) : undefined;
   if (floorFlag) validateFloor(floorFlag);
-  const now = options.now !== undefined ? Date.parse(options.now) : undefined;
-  if (now !== undefined && Number.isNaN(now)) throw new CliError(`--now takes an ISO 8601 date-time, got "${options.now}"`);
+  const now = options.now !== undefined ? parseInstant(options.now) : undefined;
+  if (now !== undefined && Number.isNaN(now)) throw new CliError(`--now takes an ISO 8601 date-time (UTC without an offset), got "${options.now}"`);
+  if (options.db !== undefined && !/^postgres(ql)?:\/\//i.test(options.db)) {
+    throw new CliError(`--db: only postgres:// (or postgresql://) URLs are supported, got "${options.db.split(':')[0]}:…"`);
+  }
   const since = options.since !== undefined ? parseBound(options.since, '--since') : undefined;
   const until = options.until !== undefined ? parseBound(options.until, '--until') : undefined;
   const columns = columnsOf(options.column);
+  const decimalMark = decimalMarkOf(options);
   if (options.emitSql && options.db) throw new CliError('--emit-sql prints the SQL and --db runs it; choose one');
   if (!options.emitSql && !options.db && options.usage === undefined) throw new CliError("missing required argument 'usage' (a usage CSV, or - for stdin; or --emit-sql / --db)");
   if ((options.emitSql || options.db) && options.usage !== undefined) throw new CliError(`--${options.emitSql ? 'emit-sql' : 'db'} reads the logs in the database; leave out the usage file ${options.usage}`);
 
+  const clock = now ?? Date.now();
+  if (since && until && instant(since, clock) >= instant(until, clock)) {
+    throw new CliError(
+      `the window is empty: --since ${options.since} (${new Date(instant(since, clock)).toISOString()}) is not before --until ${options.until} (${new Date(instant(until, clock)).toISOString()})`,
+    );
+  }
+
   // The log does not depend on the table, so reading it starts first; a bad table is still reported first.
   const progress = options.usage !== undefined ? progressBar(ui) : undefined;
-  const clock = now ?? Date.now();
   const reading =
     options.usage === undefined
       ? undefined
       : readUsage(options.usage, {
           columns,
+          ...(options.delimiter !== undefined && { delimiter: options.delimiter }),
+          ...(decimalMark !== undefined && { decimalMark }),
           ...(since && { since: instant(since, clock) }),
           ...(until && { until: instant(until, clock) }),
           ...(progress && { progress }),
@@ -162,5 +180,5 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
 
   const report: AuditReport = { table: options.table, usage: source, currency: table.currency, rows, skipped, window: windowText, result: auditUsage(usage, table, auditOptions) };
   ui.out(ui.json ? renderAuditJson(report) : renderAuditText(report, ui.style));
-  return report.result.problems ? 1 : 0;
+  return auditFailed(report) ? 1 : 0;
 }

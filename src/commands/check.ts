@@ -19,6 +19,9 @@ export interface CheckOptions {
   floor?: string;
   failOn: Severity;
   format?: CheckFormat;
+  delimiter?: string;
+  decimalComma?: boolean;
+  decimalPoint?: boolean;
 }
 
 const DEFAULT_TABLE = 'credits.yaml';
@@ -53,7 +56,14 @@ export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.Pr
   const floor = options.floor !== undefined ? new Dec(options.floor) : table.design.floor;
   validateFloor(floor);
 
-  const settings = resolveSettings({}, table);
+  const settings = resolveSettings(
+    {
+      ...(options.delimiter !== undefined && { delimiter: options.delimiter }),
+      ...(options.decimalComma && { decimalComma: true }),
+      ...(options.decimalPoint && { decimalPoint: true }),
+    },
+    table,
+  );
   const source = await readSource(costsPath, 'costs file');
   let current: Derivation;
   try {

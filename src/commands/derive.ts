@@ -2,12 +2,13 @@ import { relative, resolve, dirname, sep } from 'node:path';
 import { Dec, ONE } from '../core/decimal.js';
 import { type Design, type DesignParams, design } from '../core/design.js';
 import { DesignError } from '../core/errors.js';
+import type { DecimalMark } from '../core/numbers.js';
 import type { Rounding } from '../core/ladder.js';
 import type { Basis } from '../core/price.js';
 import { type OperationCost, type Stat, groupSamples } from '../core/samples.js';
 import { type CreditTable, type TableDesign, tableFromDesign } from '../core/table.js';
 import { type Costs, ROLES, type Role, readCosts } from '../io/costs.js';
-import { parseCsv } from '../io/csv.js';
+import { detectDelimiter, parseCsv, snakeCase } from '../io/csv.js';
 import { CliError, InputError } from '../io/errors.js';
 import { STDIN, type Source } from '../io/source.js';
 import { sha256 } from '../io/table.js';
@@ -27,7 +28,14 @@ export interface DesignFlags {
   basis?: Basis;
   currency?: string;
   column?: string[];
+  delimiter?: string;
+  decimalComma?: boolean;
+  decimalPoint?: boolean;
 }
+
+/** Parameters a design derives from the costs when nobody chose them; recorded as such, so a redesign derives them again. */
+export const AUTO_PARAMETERS = ['base_operation', 'basis'] as const;
+export type AutoParameter = (typeof AUTO_PARAMETERS)[number];
 
 /** Every choice of a design, resolved: flags, else the previous table's record, else defaults. */
 export interface Settings extends Pick<DesignParams, 'base' | 'unitCost' | 'ladder' | 'rounding' | 'maxLevels' | 'margin' | 'floor' | 'basis' | 'currency'> {
@@ -38,19 +46,38 @@ export interface Settings extends Pick<DesignParams, 'base' | 'unitCost' | 'ladd
   recordedMultipliers: Record<string, Dec>;
   stat: Stat;
   columns: Partial<Record<Role, string>>;
+  /** The costs file's delimiter, when given or recorded; else it is detected. */
+  delimiter?: string;
+  decimalMark?: DecimalMark;
 }
 
 export const DEFAULTS = { stat: 'mean', ladder: 'friendly', rounding: 'nearest', margin: '0.7', floor: '0.5', currency: 'USD' } as const;
 
-function pairs(values: readonly string[] | undefined): [string, string][] {
+/** KEY=VALUE flags; a numeric value never holds "=", so those split at the last one (an operation name may hold one). */
+function pairs(values: readonly string[] | undefined, numeric = false): [string, string][] {
   return (values ?? []).map((v) => {
-    const at = v.indexOf('=');
+    const at = numeric ? v.lastIndexOf('=') : v.indexOf('=');
     return [v.slice(0, at).trim(), v.slice(at + 1).trim()];
   });
 }
 
-function decimals(values: readonly string[] | undefined): Record<string, Dec> {
-  return Object.fromEntries(pairs(values).map(([k, v]) => [k, new Dec(v)]));
+/** Numeric KEY=VALUE flags by key; the same key twice with different values is a contradiction, not a choice. */
+function decimals(flag: string, values: readonly string[] | undefined, key: (k: string) => string = (k) => k): Record<string, Dec> {
+  const result: Record<string, Dec> = {};
+  for (const [k, v] of pairs(values, true)) {
+    const name = key(k);
+    const value = new Dec(v);
+    const seen = result[name];
+    if (seen !== undefined && !seen.eq(value)) throw new CliError(`${flag} ${k} is given twice, as ${seen.toFixed()} and ${value.toFixed()}; give it once`);
+    result[name] = value;
+  }
+  return result;
+}
+
+/** The decimal mark --decimal-comma or --decimal-point declares, if either. */
+export function decimalMarkOf(flags: { decimalComma?: boolean; decimalPoint?: boolean }): DecimalMark | undefined {
+  if (flags.decimalComma && flags.decimalPoint) throw new CliError('--decimal-comma and --decimal-point contradict each other; give one');
+  return flags.decimalComma ? 'comma' : flags.decimalPoint ? 'point' : undefined;
 }
 
 /** A --currency value as an ISO 4217 code (case-insensitive). */
@@ -70,14 +97,17 @@ export function resolveSettings(flags: DesignFlags, previous?: CreditTable): Set
   }
   const explicitUnit = flags.base !== undefined || flags.unitCost !== undefined;
   if (flags.base !== undefined && flags.unitCost !== undefined) throw new CliError('--base and --unit-cost both set the unit; give one');
+  // Tables from before `auto` was recorded treat every recorded parameter as chosen.
+  const auto = new Set<string>(recorded?.auto ?? []);
   const unitCost = flags.unitCost !== undefined ? new Dec(flags.unitCost) : explicitUnit ? undefined : recorded?.unit_cost;
-  const base = flags.base ?? (explicitUnit || unitCost !== undefined ? undefined : previous?.unit.base_operation);
-  const basis = flags.basis ?? previous?.price.basis;
+  const base = flags.base ?? (explicitUnit || unitCost !== undefined || auto.has('base_operation') ? undefined : previous?.unit.base_operation);
+  const basis = flags.basis ?? (auto.has('basis') ? undefined : previous?.price.basis);
   const maxLevels = flags.maxLevels ?? recorded?.max_levels;
+  const delimiter = flags.delimiter ?? recorded?.delimiter;
   const settings: Settings = {
     baseRecorded: flags.base === undefined && base !== undefined,
-    rates: { ...recorded?.rates, ...decimals(flags.rate) },
-    flagMultipliers: decimals(flags.multiplier),
+    rates: { ...recorded?.rates, ...decimals('--rate', flags.rate, snakeCase) },
+    flagMultipliers: decimals('--multiplier', flags.multiplier),
     recordedMultipliers: { ...recorded?.multipliers },
     stat: flags.stat ?? recorded?.stat ?? DEFAULTS.stat,
     ladder: flags.ladder ?? recorded?.ladder ?? DEFAULTS.ladder,
@@ -87,6 +117,9 @@ export function resolveSettings(flags: DesignFlags, previous?: CreditTable): Set
     currency,
     columns,
   };
+  const decimalMark = decimalMarkOf(flags) ?? recorded?.decimal_mark;
+  if (decimalMark !== undefined) settings.decimalMark = decimalMark;
+  if (delimiter !== undefined) settings.delimiter = delimiter;
   if (base !== undefined) settings.base = base;
   if (unitCost !== undefined) settings.unitCost = unitCost;
   if (basis !== undefined) settings.basis = basis;
@@ -110,7 +143,7 @@ export function sourcePath(costsPath: string, tablePath: string): string {
   return relative(from, resolve(costsPath)).split(sep).join('/');
 }
 
-function recordOf(settings: Settings, result: Design): TableDesign {
+function recordOf(settings: Settings, result: Design, delimiter: string): TableDesign {
   const multipliers: Record<string, Dec> = {};
   for (const op of result.operations) if (!op.multiplier.eq(ONE)) multipliers[op.operation] = op.multiplier;
   const record: TableDesign = {
@@ -124,6 +157,9 @@ function recordOf(settings: Settings, result: Design): TableDesign {
   if (settings.maxLevels !== undefined) record.max_levels = settings.maxLevels;
   if (settings.unitCost !== undefined) record.unit_cost = settings.unitCost;
   if (Object.keys(settings.columns).length > 0) record.columns = settings.columns as Record<string, string>;
+  if (delimiter !== ',') record.delimiter = delimiter;
+  if (settings.decimalMark !== undefined) record.decimal_mark = settings.decimalMark;
+  record.auto = AUTO_PARAMETERS.filter((p) => (p === 'basis' ? settings.basis === undefined : settings.base === undefined && settings.unitCost === undefined));
   return record;
 }
 
@@ -155,13 +191,13 @@ function designParams(settings: Settings, operations: readonly OperationCost[], 
   };
 }
 
-/** Problems the core finds are the user's to fix: exit 2, against the costs file when they have a place in it. */
+/** Problems the core finds are the user's to fix: exit 2, against the costs file (at their place in it, when they have one). */
 function reported<T>(file: string, fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    // The entry point reports any other DesignError as exit 2 already.
-    if (error instanceof DesignError && error.at) throw new InputError(file, error.message, error.at);
+    // Any other DesignError is about a flag or a recorded choice; the entry point reports it as exit 2.
+    if (error instanceof DesignError && (error.at || error.ofInput)) throw new InputError(file, error.message, error.at);
     throw error;
   }
 }
@@ -178,7 +214,13 @@ export function deriveTable(
 ): Derivation {
   return reported(source.name, () => {
     const warnings: string[] = [];
-    const costs = readCosts(parseCsv(source), { columns: settings.columns, rates: settings.rates });
+    const delimiter = settings.delimiter ?? detectDelimiter(source.name, source.bytes);
+    const costs = readCosts(parseCsv(source, delimiter), {
+      columns: settings.columns,
+      rates: settings.rates,
+      currency: settings.currency,
+      ...(settings.decimalMark !== undefined && { decimalMark: settings.decimalMark }),
+    });
     const operations = groupSamples(costs.samples, settings.stat, costs.hasVolumeColumn);
     for (const op of operations) {
       const recorded = settings.recordedMultipliers[op.operation];
@@ -189,7 +231,7 @@ export function deriveTable(
       result,
       {
         currency: settings.currency,
-        design: recordOf(settings, result),
+        design: recordOf(settings, result, delimiter),
         source: { file: sourcePath(costsPath, context.tablePath), sha256: sha256(source.bytes) },
       },
       context.previous,

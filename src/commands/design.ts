@@ -31,7 +31,7 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
     result.warnings.unshift(`${source.name} has a cost column, so --rate is not used`);
   }
 
-  const yaml = renderTable(result.table, options.out, previous?.document);
+  const yaml = renderTable(result.table, options.out, previous);
   if (ui.json) ui.out(toJson(result.table));
   else {
     const summary = renderDesign(

@@ -1,3 +1,4 @@
+import type { Document } from 'yaml';
 import { writeFileAtomic } from '../io/atomic.js';
 import { CliError } from '../io/errors.js';
 import { loadTable, renderTable } from '../io/table.js';
@@ -20,15 +21,13 @@ export async function plansCommand(options: PlansOptions, ui: Ui): Promise<numbe
   ui.out(ui.json ? renderPlansJson(report) : renderPlansText(report, ui.style));
 
   if (options.write) {
-    const document = loaded.document.clone();
-    let changed = 0;
-    plans.forEach((plan, i) => {
-      if (plan.method === undefined || plan.included_credits?.eq(figures[i]!.included)) return;
-      document.setIn(['plans', i, 'included_credits'], figures[i]!.included);
-      changed++;
-    });
-    if (changed > 0) {
-      await writeFileAtomic(options.table, renderTable(table, options.table, document));
+    const derived = plans.flatMap((plan, i) => (plan.method === undefined || plan.included_credits?.eq(figures[i]!.included) ? [] : [i]));
+    if (derived.length > 0) {
+      const record = (document: Document) => {
+        for (const i of derived) document.setIn(['plans', i, 'included_credits'], figures[i]!.included);
+      };
+      await writeFileAtomic(options.table, renderTable(table, options.table, loaded, record));
+      const changed = derived.length;
       ui.err(`Recorded included_credits of ${changed} plan${changed === 1 ? '' : 's'} in ${options.table}`);
     } else ui.err(`${options.table} already records every plan's included credits`);
   }

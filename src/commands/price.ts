@@ -65,7 +65,7 @@ export async function priceCommand(options: PriceOptions, ui: Ui): Promise<numbe
     table.price = tablePrice(price);
     for (const m of margins) table.operations[m.operation]!.margin = m.margin.toDecimalPlaces(4);
     if (options.floor !== undefined) table.design.floor = floor;
-    await writeFileAtomic(options.table, renderTable(table, options.table, loaded.document));
+    await writeFileAtomic(options.table, renderTable(table, options.table, loaded));
     ui.err(`Updated the price in ${options.table}`);
   }
   return 0;

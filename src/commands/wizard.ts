@@ -2,17 +2,17 @@ import { existsSync, readdirSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
 import { parseCsv } from '../io/csv.js';
 import { ratesNeeded } from '../io/costs.js';
-import { CancelledError, CliError } from '../io/errors.js';
+import { CancelledError, CliError, LocaleError } from '../io/errors.js';
 import { readSource, type Source } from '../io/source.js';
 import { loadTable } from '../io/table.js';
-import { parseDecimal } from '../core/numbers.js';
+import { flagNumber } from '../core/numbers.js';
 import { NAMED_LADDERS, ROUNDINGS, type Rounding } from '../core/ladder.js';
 import type { Design } from '../core/design.js';
 import type { CreditTable } from '../core/table.js';
 import { renderPreview, renderPreviewLine } from '../render/design-text.js';
 import type { Ui } from '../ui.js';
 import { designCommand } from './design.js';
-import { DEFAULTS, type DesignFlags, deriveTable, resolveSettings } from './derive.js';
+import { DEFAULTS, type Derivation, type DesignFlags, deriveTable, resolveSettings } from './derive.js';
 
 /** The prompts the wizard asks through: @inquirer/prompts in use, scripted answers in tests. */
 export interface Prompts {
@@ -25,6 +25,9 @@ export interface Prompts {
 export interface WizardOptions {
   costs?: string;
   out?: string;
+  delimiter?: string;
+  decimalComma?: boolean;
+  decimalPoint?: boolean;
 }
 
 /** What the wizard decided: enough to run `credits design` and to print the same command. */
@@ -36,10 +39,12 @@ export interface WizardPlan {
   enteredCsv?: string;
 }
 
-const validNumber = (rule: (n: number) => boolean, what: string) => (value: string) => {
-  const n = parseDecimal(value);
-  return n !== undefined && rule(n.toNumber()) ? true : `Enter ${what}`;
+/** A prompt's number as `flagNumber` reads it (70%, 2.5/1M where accepted), or undefined. */
+const validNumber = (rule: (n: number) => boolean, what: string, accepts: Parameters<typeof flagNumber>[1] = {}) => (value: string) => {
+  const n = flagNumber(value, accepts);
+  return n !== undefined && rule(Number(n)) ? true : `Enter ${what}`;
 };
+const typed = (value: string, accepts: Parameters<typeof flagNumber>[1] = {}) => flagNumber(value, accepts) ?? value.trim();
 
 function firstCsv(): string {
   return readdirSync('.').filter((f) => f.toLowerCase().endsWith('.csv')).sort()[0] ?? 'costs.csv';
@@ -105,26 +110,31 @@ export async function planWizard(options: WizardOptions, prompts: Prompts, ui: U
   const source: Source = costs.entered ? { name: costs.path, bytes: Buffer.from(costs.entered) } : await readSource(costs.path, 'costs file');
   const out0 = options.out ?? 'credits.yaml';
   const previous: CreditTable | undefined = existsSync(out0) ? await loadTable(out0).then((t) => t.table).catch(() => undefined) : undefined;
-  const flags: DesignFlags = {};
+  const flags: DesignFlags = {
+    ...(options.delimiter !== undefined && { delimiter: options.delimiter }),
+    ...(options.decimalComma && { decimalComma: true }),
+    ...(options.decimalPoint && { decimalPoint: true }),
+  };
   const derive = (f: DesignFlags) => deriveTable(source, costs.path, resolveSettings(f, previous), { tablePath: out0, ...(previous && { previous }) });
 
-  const needed = ratesNeeded(parseCsv(source), previous?.design.columns ?? {});
+  const needed = ratesNeeded(parseCsv(source, flags.delimiter), previous?.design.columns ?? {});
   if (needed.length > 0) {
     ui.out(`${source.name} has no cost column: each operation's cost is Σ resource × rate.`);
     const rates: string[] = [];
     for (const key of needed) {
       const recorded = previous?.design.rates[key];
+      // No default of 0: a forgotten rate would price the resource as free.
       const rate = await prompts.input({
-        message: `Rate of one unit of ${key}`,
-        default: recorded?.toFixed() ?? '0',
-        validate: validNumber((n) => n >= 0, 'a rate of 0 or more'),
+        message: `Rate of one unit of ${key} (2.5/1M for per million)`,
+        ...(recorded !== undefined && { default: recorded.toFixed() }),
+        validate: validNumber((n) => n > 0, 'a rate greater than 0, such as 0.0000004 or 0.4/1M', { per: true }),
       });
-      rates.push(`${key}=${rate.trim()}`);
+      rates.push(`${key}=${typed(rate, { per: true })}`);
     }
     flags.rate = rates;
   }
 
-  const first = derive(flags);
+  const first = await deriveOrAskDecimalComma(source.name, flags, derive, prompts);
   const ops = [...first.operations].sort((a, b) => a.cost.comparedTo(b.cost));
   const cheapest = ops[0]!.operation;
   const base = await prompts.select({
@@ -144,7 +154,8 @@ export async function planWizard(options: WizardOptions, prompts: Prompts, ui: U
     const inFile = fileMultipliers.get(o.operation)?.toFixed() ?? '1';
     let factor = '1';
     if (chosen.includes(o.operation)) {
-      factor = (await prompts.input({ message: `Multiplier for ${o.operation}`, default: o.multiplier.toFixed(), validate: validNumber((n) => n > 0, 'a factor greater than 0') })).trim();
+      const answer = await prompts.input({ message: `Multiplier for ${o.operation}`, default: o.multiplier.toFixed(), validate: validNumber((n) => n > 0, 'a factor greater than 0 (1.2 or 120%)', { percent: true }) });
+      factor = typed(answer, { percent: true });
     }
     if (factor !== inFile) multipliers.push(`${o.operation}=${factor}`);
   }
@@ -186,17 +197,43 @@ export async function planWizard(options: WizardOptions, prompts: Prompts, ui: U
   const afterRounding = preview(flags);
   if (typeof afterRounding !== 'string') ui.out(renderPreview(afterRounding, ui.style));
 
-  const ratio = validNumber((n) => n >= 0 && n < 1, 'a ratio from 0 up to, not including, 1 (0.7 is 70%)');
-  const margin = (await prompts.input({ message: 'Target margin', default: previous?.price.target_margin.toFixed() ?? DEFAULTS.margin, validate: ratio })).trim();
+  const ratio = validNumber((n) => n >= 0 && n < 1, 'a ratio from 0 up to, not including, 1 (0.7 or 70%)', { percent: true });
+  const margin = typed(await prompts.input({ message: 'Target margin', default: previous?.price.target_margin.toFixed() ?? DEFAULTS.margin, validate: ratio }), { percent: true });
   if (margin !== DEFAULTS.margin) flags.margin = margin;
-  const floor = (await prompts.input({ message: 'Margin floor (operations under it are flagged)', default: previous?.design.floor.toFixed() ?? DEFAULTS.floor, validate: ratio })).trim();
+  const floor = typed(await prompts.input({ message: 'Margin floor (operations under it are flagged)', default: previous?.design.floor.toFixed() ?? DEFAULTS.floor, validate: ratio }), { percent: true });
   if (floor !== DEFAULTS.floor) flags.floor = floor;
 
-  const out = (await prompts.input({ message: 'Write the table to', default: out0 })).trim();
-  if (existsSync(out) && !(await prompts.confirm({ message: `${out} exists. Design over it (its comments, pinned operations, modifiers and plans are kept)?`, default: true }))) {
-    throw new CancelledError();
+  let out = out0;
+  for (let suggestion = out0; ; suggestion = 'credits.new.yaml') {
+    out = (await prompts.input({ message: 'Write the table to', default: suggestion })).trim();
+    if (!existsSync(out)) break;
+    if (await prompts.confirm({ message: `${out} exists. Design over it (its comments, pinned operations, modifiers and plans are kept)?`, default: true })) break;
   }
   return { costs: costs.path, out, flags, ...(costs.entered !== undefined && { enteredCsv: costs.entered }) };
+}
+
+/**
+ * The first design of the wizard. A number that reads differently under
+ * another locale is a question for the person, never a guess: asked once
+ * whether "," is the file's decimal mark.
+ */
+async function deriveOrAskDecimalComma(name: string, flags: DesignFlags, derive: (f: DesignFlags) => Derivation, prompts: Prompts): Promise<Derivation> {
+  try {
+    return derive(flags);
+  } catch (error) {
+    if (!(error instanceof LocaleError) || flags.decimalComma || flags.decimalPoint) throw error;
+    const mark = await prompts.select<'comma' | 'point'>({
+      message: `${name} writes a number as "${error.text}", which reads differently by locale. What is its decimal mark?`,
+      choices: [
+        { name: 'a comma: 0,004 is 0.004 and 1.234,5 is 1234.5', value: 'comma' },
+        { name: 'a point: 1,250 is 1250 and 0.004 is 0.004', value: 'point' },
+      ],
+      default: /^\D*0,/.test(error.text) ? 'comma' : 'point',
+    });
+    if (mark === 'comma') flags.decimalComma = true;
+    else flags.decimalPoint = true;
+    return derive(flags);
+  }
 }
 
 /** Quotes an argument for a POSIX shell when it needs it. */
@@ -208,6 +245,9 @@ function shellWord(word: string): string {
 export function equivalentCommand(plan: WizardPlan): string {
   const args = ['credits', 'design', plan.costs];
   const { flags } = plan;
+  if (flags.delimiter !== undefined) args.push('--delimiter', flags.delimiter === '\t' ? 'tab' : flags.delimiter);
+  if (flags.decimalComma) args.push('--decimal-comma');
+  if (flags.decimalPoint) args.push('--decimal-point');
   for (const r of flags.rate ?? []) args.push('--rate', r);
   if (flags.base) args.push('--base', flags.base);
   for (const m of flags.multiplier ?? []) args.push('--multiplier', m);

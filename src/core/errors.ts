@@ -14,6 +14,8 @@ export class DesignError extends Error {
   constructor(
     message: string,
     readonly at?: Position,
+    /** About the content of the input file as a whole (such as every volume being 0), so its name belongs in the message. */
+    readonly ofInput = false,
   ) {
     super(message);
   }

@@ -32,10 +32,10 @@ export function costPerCredit(ops: readonly PricedInput[], basis: Basis): Dec {
   if (basis === 'worst') return maxOf(ops.map((o) => o.cost.dividedBy(o.credits)));
   const missing = ops.find((o) => o.volume === undefined);
   if (missing) {
-    throw new DesignError(`basis blended needs volumes, and ${missing.operation} has none (add a volume column or use --basis worst)`);
+    throw new DesignError(`basis blended needs volumes, and ${missing.operation} has none (add a volume column or use --basis worst)`, undefined, true);
   }
   const credits = sum(ops.map((o) => o.volume!.times(o.credits)));
-  if (credits.isZero()) throw new DesignError('basis blended needs volumes, and every volume is 0');
+  if (credits.isZero()) throw new DesignError('basis blended needs volumes, and every volume is 0; fill in the volumes, or give --basis worst', undefined, true);
   return sum(ops.map((o) => o.volume!.times(o.cost))).dividedBy(credits);
 }
 

@@ -1,5 +1,6 @@
 import { type Dec, recordCost, recordRatio, recordRaw } from './decimal.js';
 import type { Design } from './design.js';
+import type { DecimalMark } from './numbers.js';
 import type { Modifier } from './modifiers.js';
 import type { PlanSpec } from './plans.js';
 import type { Rounding } from './ladder.js';
@@ -37,6 +38,12 @@ export interface TableDesign {
   max_levels?: number;
   unit_cost?: Dec;
   columns?: Record<string, string>;
+  /** The costs file's delimiter when it is not a comma. */
+  delimiter?: string;
+  /** How the costs file writes numbers, when declared: 0,004 (comma) or 1,250 = 1250 (point). */
+  decimal_mark?: DecimalMark;
+  /** Parameters derived from the costs, not chosen: a redesign derives them again. */
+  auto?: string[];
 }
 
 export interface TableOperation {

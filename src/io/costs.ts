@@ -1,8 +1,8 @@
 import { Dec, ZERO } from '../core/decimal.js';
-import { parseDecimal } from '../core/numbers.js';
+import { type NumberFormat, columnEvidence, localeHint, readNumber, signFits } from '../core/numbers.js';
 import type { CostSample } from '../core/samples.js';
 import { type CsvColumn, type CsvRow, type CsvTable, snakeCase } from './csv.js';
-import { CliError, InputError, nameList } from './errors.js';
+import { CliError, InputError, LocaleError, nameList } from './errors.js';
 
 export const ROLES = ['operation', 'cost', 'volume', 'multiplier', 'third_party'] as const;
 export type Role = (typeof ROLES)[number];
@@ -15,11 +15,13 @@ const ALIASES: Record<Role, readonly string[]> = {
   third_party: ['third_party'],
 };
 
-export interface CostsOptions {
+export interface CostsOptions extends NumberFormat {
   /** --column ROLE=HEADER mappings. */
   columns: Readonly<Partial<Record<Role, string>>>;
   /** Rates by resource column key. */
   rates: Readonly<Record<string, Dec>>;
+  /** The table's currency: a currency sign in a cell must agree with it. */
+  currency: string;
 }
 
 export interface Costs {
@@ -76,20 +78,41 @@ function checkHeaders(table: CsvTable): void {
 }
 
 interface Reader {
-  cell(row: CsvRow, column: CsvColumn): string;
   number(row: CsvRow, column: CsvColumn, rule: 'positive' | 'non-negative'): Dec | undefined;
 }
 
-function reader(file: string): Reader {
-  const cell = (row: CsvRow, column: CsvColumn) => (row.cells[column.column - 1] ?? '').trim();
+const cell = (row: CsvRow, column: CsvColumn) => (row.cells[column.column - 1] ?? '').trim();
+
+function reader(table: CsvTable, options: NumberFormat & { currency: string }): Reader {
+  const file = table.file;
+  const formats = new Map<CsvColumn, NumberFormat>();
+  /** The declared convention, else what the column itself shows. */
+  const formatOf = (column: CsvColumn): NumberFormat => {
+    let format = formats.get(column);
+    if (!format) {
+      const shown = options.decimalMark ?? columnEvidence(table.rows.map((row) => cell(row, column)));
+      formats.set(column, (format = shown ? { decimalMark: shown } : {}));
+    }
+    return format;
+  };
   return {
-    cell,
     number(row, column, rule) {
       const text = cell(row, column);
       if (text === '') return undefined;
       const at = { line: row.line, column: column.column };
-      const value = parseDecimal(text);
-      if (value === undefined) throw new InputError(file, `${column.header}: "${text}" is not a number`, at, 'not a number');
+      const format = formatOf(column);
+      const read = readNumber(text, format);
+      if (read === 'locale') throw new LocaleError(file, `${column.header}: "${text}" ${localeHint(format)}`, at, localeHint(format), text);
+      if (read === 'invalid') throw new InputError(file, `${column.header}: "${text}" is not a number`, at, 'not a number');
+      const { value, sign } = read;
+      if (sign !== undefined && !signFits(sign, options.currency)) {
+        throw new InputError(
+          file,
+          `${column.header}: "${text}" is written in ${sign}, but the table's currency is ${options.currency}; convert it, or set --currency`,
+          at,
+          `a currency sign that is not the table's currency (${options.currency})`,
+        );
+      }
       if (value.isNeg()) throw new InputError(file, `${column.header}: ${text} is negative`, at, 'a negative number');
       if (rule === 'positive' && value.isZero()) {
         throw new InputError(file, `${column.header}: must be greater than 0, got ${text}`, at, 'must be greater than 0');
@@ -104,7 +127,6 @@ interface Layout {
   operation: CsvColumn;
   /** Columns with a header that no role took. */
   unassigned: CsvColumn[];
-  read: Reader;
 }
 
 function layoutOf(table: CsvTable, columns: CostsOptions['columns']): Layout {
@@ -123,21 +145,21 @@ function layoutOf(table: CsvTable, columns: CostsOptions['columns']): Layout {
     );
   }
   const assigned = new Set(Object.values(roles));
-  return { roles, operation, unassigned: table.columns.filter((c) => !assigned.has(c) && c.key !== ''), read: reader(table.file) };
+  return { roles, operation, unassigned: table.columns.filter((c) => !assigned.has(c) && c.key !== '') };
 }
 
 /** Whether every value of a column looks like a number: such columns are resources, others are notes. */
-function isNumeric(table: CsvTable, column: CsvColumn, read: Reader): boolean {
+function isNumeric(table: CsvTable, column: CsvColumn): boolean {
   return table.rows.every((row) => {
-    const text = read.cell(row, column);
+    const text = cell(row, column);
     return text === '' || /^[\s$€£¥+\-\d.,eE]+$/.test(text);
   });
 }
 
 /** The resource columns that need a rate: none when there is a cost column. */
 export function ratesNeeded(table: CsvTable, columns: CostsOptions['columns']): string[] {
-  const { roles, unassigned, read } = layoutOf(table, columns);
-  return roles.cost ? [] : unassigned.filter((c) => isNumeric(table, c, read)).map((c) => c.key);
+  const { roles, unassigned } = layoutOf(table, columns);
+  return roles.cost ? [] : unassigned.filter((c) => isNumeric(table, c)).map((c) => c.key);
 }
 
 /**
@@ -146,14 +168,21 @@ export function ratesNeeded(table: CsvTable, columns: CostsOptions['columns']): 
  * row's cost — the cost column as is, or Σ resource × rate + third_party.
  */
 export function readCosts(table: CsvTable, options: CostsOptions): Costs {
-  const { roles, operation, unassigned, read } = layoutOf(table, options.columns);
-  const resources = roles.cost ? [] : resourceColumns(table, unassigned, options.rates, read, roles.third_party !== undefined);
+  const { roles, operation, unassigned } = layoutOf(table, options.columns);
+  const read = reader(table, options);
+  const resources = roles.cost ? [] : resourceColumns(table, unassigned, options.rates, roles.third_party !== undefined);
 
   const samples = table.rows.map((row): CostSample => {
-    const name = read.cell(row, operation);
+    const name = cell(row, operation);
     if (name === '') throw new InputError(table.file, `${operation.header}: the operation name is empty`, { line: row.line, column: operation.column }, 'the operation name is empty');
     const sample: CostSample = { operation: name, cost: rowCost(row, roles, resources, options.rates, read, table.file), at: { line: row.line } };
-    if (roles.volume) sample.volume = read.number(row, roles.volume, 'non-negative') ?? ZERO;
+    if (roles.volume) {
+      const volume = read.number(row, roles.volume, 'non-negative');
+      if (volume === undefined) {
+        throw new InputError(table.file, `${roles.volume.header}: the volume is empty; give every row its volume (0 for none)`, { line: row.line, column: roles.volume.column }, 'the volume is empty; give every row its volume (0 for none)');
+      }
+      sample.volume = volume;
+    }
     if (roles.multiplier) {
       const multiplier = read.number(row, roles.multiplier, 'positive');
       if (multiplier) {
@@ -207,7 +236,6 @@ function resourceColumns(
   table: CsvTable,
   candidates: readonly CsvColumn[],
   rates: Readonly<Record<string, Dec>>,
-  read: Reader,
   hasThirdParty: boolean,
 ): CsvColumn[] {
   for (const key of Object.keys(rates)) {
@@ -217,12 +245,13 @@ function resourceColumns(
       );
     }
   }
-  const resources = candidates.filter((c) => rates[c.key] !== undefined || isNumeric(table, c, read));
+  const resources = candidates.filter((c) => rates[c.key] !== undefined || isNumeric(table, c));
   const missing = resources.filter((c) => rates[c.key] === undefined);
   if (missing.length > 0) {
+    const costLike = missing.find((c) => /cost|price|spend|usd|eur/.test(c.key));
     throw new InputError(
       table.file,
-      `no cost column, and no rate for resource column${missing.length > 1 ? 's' : ''} ${missing.map((c) => c.key).join(', ')}; give ${missing.map((c) => `--rate ${c.key}=AMOUNT`).join(' ')} or add a cost column`,
+      `no cost column, and no rate for resource column${missing.length > 1 ? 's' : ''} ${missing.map((c) => c.key).join(', ')}; give ${missing.map((c) => `--rate ${c.key}=AMOUNT`).join(' ')} or add a cost column${costLike ? `; if "${costLike.header}" is the cost of each call, give --column cost="${costLike.header}"` : ''}`,
       { line: 1, column: missing[0]!.column },
       `no cost column, and no rate for ${missing.length} resource column${missing.length > 1 ? 's' : ''}; give --rate COLUMN=AMOUNT or add a cost column`,
     );

@@ -61,7 +61,7 @@ function lineAfterRecords(bytes: Buffer, complete: number): number {
   return line + 1;
 }
 
-function csvError(source: Source, error: CsvParseError, headerLength: () => number): InputError {
+function csvError(source: Source, error: CsvParseError, header: () => string[]): InputError {
   switch (error.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return new InputError(
@@ -82,10 +82,12 @@ function csvError(source: Source, error: CsvParseError, headerLength: () => numb
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
     case 'CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH': {
       const got = error.record?.length ?? 0;
-      const expected = headerLength();
+      const head = header();
+      const expected = head.length;
+      const other = expected === 1 ? [';', '\t', ','].find((d) => head[0]!.includes(d)) : undefined;
       return new InputError(
         source.name,
-        `row has ${got} fields but the header has ${expected}`,
+        `row has ${got} fields but the header has ${expected}${other ? `; the header holds "${delimiterName(other)}": give --delimiter ${other === ';' ? '";"' : delimiterName(other)}` : ''}`,
         { line: (error.lines ?? 1) - countNewlines((error.record ?? []).join('')), column: Math.min(got, expected) + 1 },
         true,
       );
@@ -95,20 +97,50 @@ function csvError(source: Source, error: CsvParseError, headerLength: () => numb
   }
 }
 
+/** The field separators `credits` reads: spreadsheets export commas, semicolons (where "," is the decimal mark) or tabs. */
+export const DELIMITERS: Record<string, string> = { ',': ',', ';': ';', tab: '\t', '\t': '\t' };
+
+/** How a delimiter is written in a message or a table. */
+export function delimiterName(delimiter: string): string {
+  return delimiter === '\t' ? 'tab' : delimiter;
+}
+
 /**
- * Parses RFC 4180 CSV (quotes, embedded commas and newlines, CRLF, a UTF-8
- * BOM) with a header row. Blank lines are skipped; every row must have as
- * many fields as the header. Rows carry the line they start on.
+ * The delimiter of a file, from the separators its header line holds outside
+ * quotes: exactly one kind, or none (a single column). A header with several
+ * kinds could be split more than one way, so it is refused, not guessed.
  */
-export function parseCsv(source: Source): CsvTable {
+export function detectDelimiter(name: string, bytes: Buffer): string {
+  const text = bytes.subarray(0, Math.min(bytes.length, MAX_RECORD)).toString('utf8').replace(/^\uFEFF/, '');
+  const seen = new Set<string>();
+  let quoted = false;
+  for (const c of text) {
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '\n' || c === '\r')) break;
+    else if (!quoted && (c === ',' || c === ';' || c === '\t')) seen.add(c);
+  }
+  if (seen.size > 1) {
+    const kinds = [...seen].map((d) => `"${delimiterName(d)}"`).join(' and ');
+    throw new InputError(name, `the header line holds both ${kinds}, so the delimiter is not clear; give --delimiter , or --delimiter ";" or --delimiter tab`, { line: 1 }, true);
+  }
+  return [...seen][0] ?? ',';
+}
+
+/**
+ * Parses RFC 4180 CSV (quotes, embedded delimiters and newlines, CRLF or CR,
+ * a UTF-8 BOM) with a header row. The delimiter is `delimiter`, else detected
+ * from the header line. Blank lines are skipped; every row must have as many
+ * fields as the header. Rows carry the line they start on.
+ */
+export function parseCsv(source: Source, delimiter = detectDelimiter(source.name, source.bytes)): CsvTable {
   if (source.bytes.length === 0 || /^\s*$/.test(source.bytes.toString('utf8').replace(/^\uFEFF/, ''))) {
     throw new InputError(source.name, 'the file is empty; expected a header row and one row per operation', { line: 1 }, true);
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(source.bytes, { bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD }) as unknown as typeof records;
+    records = parse(source.bytes, { bom: true, delimiter, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD }) as unknown as typeof records;
   } catch (error) {
-    throw csvError(source, error as CsvParseError, () => firstRecordLength(source));
+    throw csvError(source, error as CsvParseError, () => firstRecord(source, delimiter));
   }
   const [head, ...body] = records;
   const columns = head!.record.map((header, i) => ({ header: header.trim(), key: snakeCase(header), column: i + 1 }));
@@ -118,10 +150,10 @@ export function parseCsv(source: Source): CsvTable {
   return { file: source.name, columns, rows };
 }
 
-function firstRecordLength(source: Source): number {
+function firstRecord(source: Source, delimiter: string): string[] {
   try {
-    return parse(source.bytes, { bom: true, to_line: 1, relax_quotes: true })[0]?.length ?? 0;
+    return parse(source.bytes, { bom: true, delimiter, to_line: 1, relax_quotes: true })[0] ?? [];
   } catch {
-    return 0;
+    return [];
   }
 }

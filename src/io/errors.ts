@@ -37,6 +37,20 @@ export class InputError extends CliError {
   }
 }
 
+/** A number that reads differently under another locale's separators ("0,004", "1,250"): settled by --decimal-comma. */
+export class LocaleError extends InputError {
+  constructor(
+    file: string,
+    detail: string,
+    at: Position,
+    plain: string,
+    /** The cell as written. */
+    readonly text: string,
+  ) {
+    super(file, detail, at, plain);
+  }
+}
+
 /** The process was interrupted at a prompt (Ctrl+C): exit 130. */
 export class CancelledError extends CliError {
   constructor() {

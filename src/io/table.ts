@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import validate from '#table-validator';
-import { Document, isMap, isScalar, LineCounter, parseDocument, type Node, type ParsedNode, Scalar, YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type ParsedNode, Scalar, visit, YAMLMap } from 'yaml';
 import { Dec, isDec } from '../core/decimal.js';
 import type { CreditTable } from '../core/table.js';
 import { InputError } from './errors.js';
@@ -11,20 +11,60 @@ import { type Source, readSource } from './source.js';
 
 const MODELINE = /^# ?yaml-language-server: \$schema=.*$/;
 
-/** Exact decimals are written as plain YAML numbers, never through a float. */
+/** A YAML number written in positional or exponent notation: the only ones read as exact decimals from their text. */
+const DECIMAL_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
+
+/** The exact decimal a parsed number scalar was written as, when its text is a decimal. */
+function writtenDecimal(node: Scalar): Dec | undefined {
+  return typeof node.source === 'string' && DECIMAL_TEXT.test(node.source) ? new Dec(node.source) : undefined;
+}
+
+/**
+ * Exact decimals are written as plain YAML numbers, never through a float: as
+ * the text they were read from when that is still their value (0.70 stays
+ * 0.70), else in plain notation (0.0000004, never 4e-7).
+ */
 const decimalTag = {
   identify: (value: unknown) => isDec(value),
   tag: 'tag:yaml.org,2002:float',
   default: true,
   resolve: (text: string) => new Dec(text),
-  stringify: (item: Scalar) => (item.value as Dec).toFixed(),
+  stringify: (item: Scalar) => {
+    const value = item.value as Dec;
+    const written = writtenDecimal(item);
+    return written?.eq(value) ? (item.source as string) : value.toFixed();
+  },
 };
+
+/** Every number a document was read with, as the exact decimal of its text, so writing it back adds no float artefact. */
+function exactNumbers(document: Document): void {
+  visit(document, {
+    Scalar(_, node) {
+      if (typeof node.value !== 'number') return;
+      const exact = writtenDecimal(node);
+      if (exact) node.value = exact;
+    },
+  });
+}
+
+/** The text of every number scalar by key path (JSON of the path), for reading the table's decimals exactly. */
+function numberTexts(node: unknown, path: (string | number)[] = [], out = new Map<string, string>()): Map<string, string> {
+  if (isMap(node)) {
+    for (const pair of node.items) if (isScalar(pair.key)) numberTexts(pair.value, [...path, String(pair.key.value)], out);
+  } else if (isSeq(node)) node.items.forEach((item, i) => numberTexts(item, [...path, i], out));
+  else if (isScalar(node) && typeof node.value === 'number' && typeof node.source === 'string' && DECIMAL_TEXT.test(node.source)) {
+    out.set(JSON.stringify(path), node.source);
+  }
+  return out;
+}
 
 /** A table as read: its typed content and the YAML document it came from (comments, positions). */
 export interface LoadedTable {
   path: string;
   table: CreditTable;
   document: Document.Parsed;
+  /** The text the document was parsed from. */
+  text: string;
   /** 1-based line of the key at a key path, when it exists. */
   lineOf(path: readonly (string | number)[]): number | undefined;
 }
@@ -119,10 +159,12 @@ export function parseTable(source: Source): LoadedTable {
     const what = `${error.message ?? 'is not valid'}${extra !== undefined ? ` (${String(extra)})` : ''}`;
     throw new InputError(source.name, `${keyPath || '(top level)'}: ${what}`, at ? { line: at.line, column: at.col } : { line: 1 });
   }
+  const texts = numberTexts(document.contents);
   return {
     path: source.name,
-    table: withDecimals(data) as CreditTable,
+    table: withDecimals(data, (path) => texts.get(JSON.stringify(path))) as CreditTable,
     document,
+    text,
     lineOf: (path) => position(keyNode(document, path))?.line,
   };
 }
@@ -138,14 +180,21 @@ const DECIMAL_KEYS = new Set([
 ]);
 const DECIMAL_MAPS = new Set(['rates', 'multipliers']);
 
-/** The numbers the method computes with become exact decimals (from their shortest text, as written). */
-function withDecimals(value: unknown, key?: string, parent?: string): unknown {
+/**
+ * The numbers the method computes with become exact decimals, from the text
+ * they were written as (a float would turn 1.23456789012345678 into
+ * 1.2345678901234568). `textAt` gives that text by key path.
+ */
+function withDecimals(value: unknown, textAt: (path: (string | number)[]) => string | undefined, path: (string | number)[] = []): unknown {
+  const key = path[path.length - 1];
+  const parent = path[path.length - 2];
   if (typeof value === 'number') {
-    return (key !== undefined && DECIMAL_KEYS.has(key)) || (parent !== undefined && DECIMAL_MAPS.has(parent)) ? new Dec(value) : value;
+    const decimal = (typeof key === 'string' && DECIMAL_KEYS.has(key)) || (typeof parent === 'string' && DECIMAL_MAPS.has(parent));
+    return decimal ? new Dec(textAt(path) ?? value) : value;
   }
-  if (Array.isArray(value)) return value.map((v) => withDecimals(v));
+  if (Array.isArray(value)) return value.map((v, i) => withDecimals(v, textAt, [...path, i]));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withDecimals(v, k, key)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withDecimals(v, textAt, [...path, k])]));
   }
   return value;
 }
@@ -209,17 +258,77 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * The table's YAML text. Over a previous document, values are overlaid so its
  * comments and hand-written sections (modifiers, plans, x-…) stay as written.
  */
-export function renderTable(table: CreditTable, tablePath: string, previous?: Document): string {
-  let document: Document;
-  if (previous && isMap(previous.contents)) {
-    document = previous.clone();
-    const { modifiers: _modifiers, plans: _plans, ...generated } = table;
-    overlay(document, document.contents as YAMLMap, generated as unknown as Record<string, unknown>, HAND_WRITTEN);
-  } else {
-    document = new Document(table, { customTags: [decimalTag], aliasDuplicateObjects: false });
+export function renderTable(table: CreditTable, tablePath: string, previous?: Pick<LoadedTable, 'document' | 'text'>, edit?: (document: Document) => void): string {
+  if (!previous || !isMap(previous.document.contents)) {
+    const document = new Document(table, { customTags: [decimalTag], aliasDuplicateObjects: false });
+    applyLayout(document);
+    return withModeline(document.toString({ lineWidth: 0, flowCollectionPadding: true }), tablePath);
   }
+  const document = previous.document.clone();
+  exactNumbers(document);
+  edit?.(document);
+  const { modifiers: _modifiers, plans: _plans, ...generated } = table;
+  overlay(document, document.contents as YAMLMap, generated as unknown as Record<string, unknown>, HAND_WRITTEN);
   applyLayout(document);
-  return withModeline(document.toString({ lineWidth: 0, flowCollectionPadding: true }), tablePath);
+  const text = withModeline(document.toString({ lineWidth: 0, flowCollectionPadding: true }), tablePath);
+  return keepUnchangedSections(previous, text);
+}
+
+/** Where each top-level key's section stands in a text: from the line of its key to the line before the next key's. */
+function sections(document: Document.Parsed | Document, text: string): Map<string, { start: number; end: number; node: unknown }> {
+  const result = new Map<string, { start: number; end: number; node: unknown }>();
+  if (!isMap(document.contents)) return result;
+  const lineStart = (offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
+  const pairs = document.contents.items.filter((p) => isScalar(p.key) && (p.key as ParsedNode).range);
+  pairs.forEach((pair, i) => {
+    const start = lineStart((pair.key as ParsedNode).range![0]);
+    const next = pairs[i + 1];
+    let end = next ? lineStart((next.key as ParsedNode).range![0]) : text.length;
+    // Blank lines and comments at the margin just before the next key belong to that key.
+    for (;;) {
+      const previousLine = text.lastIndexOf('\n', end - 2) + 1;
+      if (previousLine <= start || !/^(?:#.*|\s*)\n?$/.test(text.slice(previousLine, end))) break;
+      end = previousLine;
+    }
+    result.set(String((pair.key as Scalar).value), { start, end, node: pair.value });
+  });
+  return result;
+}
+
+/** Whether two parsed YAML nodes hold the same content, numbers compared as the decimals they were written as. */
+function sameContent(a: unknown, b: unknown): boolean {
+  if (isMap(a) && isMap(b)) {
+    return a.items.length === b.items.length && a.items.every((p, i) => {
+      const q = b.items[i]!;
+      return isScalar(p.key) && isScalar(q.key) && p.key.value === q.key.value && sameContent(p.value, q.value);
+    });
+  }
+  if (isSeq(a) && isSeq(b)) return a.items.length === b.items.length && a.items.every((item, i) => sameContent(item, b.items[i]));
+  if (isScalar(a) && isScalar(b)) {
+    const [x, y] = [typeof a.value === 'number' ? writtenDecimal(a) : undefined, typeof b.value === 'number' ? writtenDecimal(b) : undefined];
+    return x && y ? x.eq(y) : a.value === b.value;
+  }
+  return a === b;
+}
+
+/**
+ * A section whose content did not change is written back as it was, byte for
+ * byte: its flow collections ([2, 6]), comments and spacing as the user wrote
+ * them, where re-serialising would normalise them.
+ */
+function keepUnchangedSections(previous: Pick<LoadedTable, 'document' | 'text'>, text: string): string {
+  const old = sections(previous.document, previous.text);
+  const next = parseDocument(text, { customTags: [decimalTag] });
+  const now = sections(next, text);
+  let result = '';
+  let at = 0;
+  for (const [key, section] of [...now].sort((a, b) => a[1].start - b[1].start)) {
+    const before = old.get(key);
+    if (!before || !sameContent(before.node, section.node)) continue;
+    result += text.slice(at, section.start) + previous.text.slice(before.start, before.end);
+    at = section.end;
+  }
+  return result + text.slice(at);
 }
 
 /** The first line points editors at the shipped schema; an older modeline anywhere in the leading comments is replaced. */

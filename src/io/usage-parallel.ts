@@ -4,7 +4,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ExactSum } from '../core/exact-sum.js';
-import { type CustomerUsage, type OperationTotals, type UsageOptions, type UsageTotals, headerFields, newAggregator } from './usage.js';
+import { detectDelimiter } from './csv.js';
+import { type CustomerUsage, type OperationTotals, type UsageOptions, type UsageTotals, MAX_LINE, headerFields, newAggregator } from './usage.js';
 import type { WorkerResult, WorkerTask } from './usage-worker.js';
 
 /** The bundled worker sits at dist/io/usage-worker.js; chunks live in dist/chunks/. */
@@ -30,15 +31,20 @@ async function lineStart(handle: import('node:fs/promises').FileHandle, from: nu
  */
 export async function readUsageInParallel(path: string, size: number, options: UsageOptions): Promise<UsageTotals | undefined> {
   const threads = Math.min(availableParallelism(), 4);
-  if (threads < 2 || !existsSync(fileURLToPath(WORKER))) return undefined;
+  if (threads < 2 || !existsSync(fileURLToPath(WORKER)) || (options.delimiter ?? ',') !== ',') return undefined;
   const handle = await open(path, 'r');
   let header: string[];
   const bounds: number[] = [];
   try {
     const first = await lineStart(handle, 0, size);
+    if (first > MAX_LINE) return undefined;
     const head = Buffer.alloc(first);
     await handle.read(head, 0, first, 0);
-    header = headerFields(path, head.subarray(0, head.lastIndexOf(0x0a) === -1 ? head.length : head.lastIndexOf(0x0a)));
+    const line = head.subarray(0, head.lastIndexOf(0x0a) === -1 ? head.length : head.lastIndexOf(0x0a));
+    // Workers split on commas and LF: a log delimited otherwise, or with bare CR line ends, is read in order.
+    const cr = line.indexOf(0x0d);
+    if ((cr >= 0 && cr < line.length - 1) || detectDelimiter(path, line) !== ',') return undefined;
+    header = headerFields(path, line);
     bounds.push(first);
     for (let i = 1; i < threads; i++) bounds.push(Math.max(bounds[i - 1]!, await lineStart(handle, first + Math.floor(((size - first) * i) / threads), size)));
     bounds.push(size);

@@ -4,9 +4,10 @@ import { stat } from 'node:fs/promises';
 import { parse as parseSync } from 'csv-parse/sync';
 import type { Dec } from '../core/decimal.js';
 import { ExactSum, SAFE_UNITS } from '../core/exact-sum.js';
-import { parseDecimal } from '../core/numbers.js';
-import { snakeCase } from './csv.js';
-import { CliError, InputError, nameList } from './errors.js';
+import { type DecimalMark, localeHint, readNumber } from '../core/numbers.js';
+import { parseInstant } from '../core/time.js';
+import { detectDelimiter, snakeCase } from './csv.js';
+import { CliError, InputError, LocaleError, nameList } from './errors.js';
 import { STDIN, describeFsError } from './source.js';
 
 export const USAGE_ROLES = ['operation', 'cost', 'credits', 'timestamp', 'customer'] as const;
@@ -59,6 +60,10 @@ export interface UsageOptions {
   /** Epoch milliseconds: since inclusive, until exclusive. */
   since?: number;
   until?: number;
+  /** The field delimiter; detected from the header when not given. */
+  delimiter?: string;
+  /** The log's declared decimal mark. */
+  decimalMark?: DecimalMark;
   /** Called now and then with bytes read and the total, when known. */
   progress?: (read: number, total: number | undefined) => void;
 }
@@ -197,8 +202,8 @@ class Aggregator {
     const { index, options } = this;
     if (index.timestamp >= 0 && (options.since !== undefined || options.until !== undefined)) {
       const text = buf.toString('utf8', starts[index.timestamp]!, ends[index.timestamp]!).trim();
-      const at = Date.parse(text);
-      if (Number.isNaN(at)) throw new InputError(this.file, `timestamp: "${text}" is not an ISO 8601 date-time`, { line, column: index.timestamp + 1 });
+      const at = parseInstant(text);
+      if (Number.isNaN(at)) throw new InputError(this.file, `timestamp: "${text}" is not an ISO 8601 date-time (one without an offset is UTC)`, { line, column: index.timestamp + 1 });
       if ((options.since !== undefined && at < options.since) || (options.until !== undefined && at >= options.until)) {
         this.skipped++;
         return;
@@ -241,6 +246,8 @@ class Aggregator {
     let mantissa = 0;
     let digits = 0;
     let fraction = -1;
+    // With a decimal comma, a dot groups thousands: such a number takes the exact reader.
+    const mark = this.options.decimalMark === 'comma' ? -1 : DOT;
     let i = start;
     for (; i < end; i++) {
       const c = buf[i]!;
@@ -248,7 +255,7 @@ class Aggregator {
         mantissa = mantissa * 10 + (c - ZERO_CODE);
         digits++;
         if (fraction >= 0) fraction++;
-      } else if (c === DOT && fraction < 0) {
+      } else if (c === mark && fraction < 0) {
         fraction = 0;
       } else break;
     }
@@ -260,14 +267,14 @@ class Aggregator {
         return units;
       }
     }
-    const text = buf.toString('utf8', start, end);
-    const value = parseDecimal(text);
-    const problem: NumberProblem | undefined = value === undefined ? 'not a number' : value.isNeg() ? 'negative' : undefined;
-    if (problem) {
-      throw new InputError(this.file, `${role}: "${text.trim()}" is ${problem === 'negative' ? 'negative' : 'not a number'}`, { line, column: column + 1 });
-    }
-    sum.addDecimal(value!);
-    return value!;
+    const text = buf.toString('utf8', start, end).trim();
+    const at = { line, column: column + 1 };
+    const read = readNumber(text, this.options);
+    if (read === 'locale') throw new LocaleError(this.file, `${role}: "${text}" ${localeHint(this.options)}`, at, localeHint(this.options), text);
+    const problem: NumberProblem | undefined = read === 'invalid' ? 'not a number' : read.value.isNeg() ? 'negative' : undefined;
+    if (problem || typeof read === 'string') throw new InputError(this.file, `${role}: "${text}" is ${problem}`, at);
+    sum.addDecimal(read.value);
+    return read.value;
   }
 }
 
@@ -358,31 +365,53 @@ export async function scanChunks(
   return undefined;
 }
 
-/** Reads up to the end of the first line: the header and whatever followed it in that chunk. */
-async function readHeader(file: string, chunks: AsyncIterator<Buffer>): Promise<{ header: Buffer; rest: Buffer } | undefined> {
+const CR = 0x0d;
+
+/** The header line, what followed it in the chunks read so far, and whether lines end in a bare CR (old Mac exports). */
+interface Head {
+  header: Buffer;
+  rest: Buffer;
+  crOnly: boolean;
+}
+
+/** Index of the first CR or LF in `buf`, or −1. */
+function firstLineEnd(buf: Buffer): number {
+  const lf = buf.indexOf(LF);
+  const cr = buf.indexOf(CR);
+  return cr >= 0 && (lf < 0 || cr < lf) ? cr : lf;
+}
+
+/** Reads up to the end of the first line, however lines end (LF, CRLF or CR). */
+async function readHeader(file: string, chunks: AsyncIterator<Buffer>): Promise<Head | undefined> {
   let head: Buffer = Buffer.alloc(0);
+  let done = false;
   for (;;) {
-    const next = await chunks.next();
-    if (next.done) return head.length > 0 ? { header: head, rest: Buffer.alloc(0) } : undefined;
-    head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
-    const nl = head.indexOf(LF);
-    if (nl >= 0) return { header: head.subarray(0, nl), rest: head.subarray(nl + 1) };
+    const end = firstLineEnd(head);
+    if (end >= 0 && head[end] === LF) return { header: head.subarray(0, end), rest: head.subarray(end + 1), crOnly: false };
+    if (end >= 0 && end + 1 < head.length) {
+      const crlf = head[end + 1] === LF;
+      return { header: head.subarray(0, end), rest: head.subarray(end + (crlf ? 2 : 1)), crOnly: !crlf };
+    }
+    if (done) return head.length > 0 ? { header: end >= 0 ? head.subarray(0, end) : head, rest: Buffer.alloc(0), crOnly: false } : undefined;
     if (head.length > MAX_LINE) throw new InputError(file, `the first line is longer than ${MAX_LINE / 1024 / 1024} MiB; is this a usage log?`, { line: 1 });
+    const next = await chunks.next();
+    if (next.done) done = true;
+    else head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
   }
 }
 
 /** The header's fields from its first line. */
-function headerFields(file: string, bytes: Buffer): string[] {
+function headerFields(file: string, bytes: Buffer, delimiter = ','): string[] {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  const header = (parseSync(text, { relax_quotes: true, relax_column_count: true })[0] ?? []) as string[];
+  const header = (parseSync(text, { delimiter, relax_quotes: true, relax_column_count: true })[0] ?? []) as string[];
   if (header.length === 0 || header.every((h) => h.trim() === '')) throw new InputError(file, 'the file is empty; expected a header row and one row per call', { line: 1 });
   return header;
 }
 
 /** Hands the rest of the input, from line `firstLine` on, to csv-parse. */
-async function parseRest(aggregator: Aggregator, firstLine: number, rest: Buffer, chunks: AsyncIterator<Buffer>): Promise<void> {
+async function parseRest(aggregator: Aggregator, firstLine: number, rest: Buffer, chunks: AsyncIterator<Buffer>, delimiter = ','): Promise<void> {
   const { parse } = await import('csv-parse');
-  const parser = parse({ skip_empty_lines: true, info: true, max_record_size: MAX_LINE });
+  const parser = parse({ delimiter, skip_empty_lines: true, info: true, max_record_size: MAX_LINE });
   const done = (async () => {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       aggregator.addFields(record, firstLine + info.lines - 1 - countNewlines(record));
@@ -446,7 +475,13 @@ async function readUsageInOrder(path: string, file: string, size: number | undef
     const head = await readHeader(file, chunks);
     if (!head) throw new InputError(file, 'the file is empty; expected a header row and one row per call', { line: 1 });
     read += head.header.length + head.rest.length;
-    const aggregator = newAggregator(file, headerFields(file, head.header), options);
+    const delimiter = options.delimiter ?? detectDelimiter(file, head.header);
+    const aggregator = newAggregator(file, headerFields(file, head.header, delimiter), options);
+    if (delimiter !== ',' || head.crOnly) {
+      // The byte scanner splits on commas and LF; anything else is csv-parse's.
+      await parseRest(aggregator, 2, head.rest, chunks, delimiter);
+      return totalsOf(aggregator);
+    }
     const rest = await scanChunks(chunks, aggregator, head.rest, (chunk) => {
       read += chunk.length;
       if (options.progress && ++count % 8 === 0) options.progress(read, size);

@@ -18,6 +18,15 @@ export interface AuditReport {
   result: AuditResult;
 }
 
+/** Zero calls means a broken log pipeline or a wrong window far more often than a quiet month: never a pass. */
+export function auditFailed(report: AuditReport): boolean {
+  return report.rows === 0 || report.result.problems;
+}
+
+function windowText(report: AuditReport): string {
+  return [report.window.since && `since ${report.window.since}`, report.window.until && `until ${report.window.until}`].filter(Boolean).join(', ');
+}
+
 const STATUS = { ok: 'ok', 'under-floor': 'under floor', negative: 'LOSES MONEY' } as const;
 
 function statusCell(o: AuditedOperation, style: Style): string {
@@ -28,7 +37,7 @@ function statusCell(o: AuditedOperation, style: Style): string {
 export function renderAuditText(report: AuditReport, style: Style): string {
   const { result, currency } = report;
   const lines: string[] = [];
-  const window = [report.window.since && `since ${report.window.since}`, report.window.until && `until ${report.window.until}`].filter(Boolean).join(', ');
+  const window = windowText(report);
   lines.push(
     `${style.bold(safeText(report.usage))} against ${safeText(report.table)} (${money(result.price, currency)} per credit, floor ${percent(result.floor)}): ` +
       `${groupThousands(String(report.rows))} calls${window ? `, ${window}` : ''}` +
@@ -68,7 +77,9 @@ export function renderAuditText(report: AuditReport, style: Style): string {
   const under = result.operations.filter((o) => o.status === 'under-floor').length;
   lines.push(
     '',
-    result.problems
+    report.rows === 0
+      ? style.red(`✗ no calls to audit in ${safeText(report.usage)}${window ? ` ${window}` : ''}${report.skipped > 0 ? ` (${report.skipped} outside the window)` : ''}`)
+      : result.problems
       ? style.red(`✗ ${under} under the floor, ${negative} losing money, ${result.unpriced.length} unpriced`)
       : style.green(`✓ every operation is at or above the floor of ${percent(result.floor)}`),
   );
@@ -87,7 +98,7 @@ export function renderAuditJson(report: AuditReport): string {
     price: result.price,
     floor: result.floor,
     targetMargin: result.targetMargin,
-    passed: !result.problems,
+    passed: !auditFailed(report),
     operations: result.operations.map((o) => ({
       operation: o.operation,
       calls: o.calls,

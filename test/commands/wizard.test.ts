@@ -70,7 +70,7 @@ describe('the wizard flow', () => {
     writeFileSync(join(cwd, 'usage.csv'), 'operation,cpu_ms,notes\nsmall,10,fast\nbig,250,slow\n');
     const { prompts, asked } = scripted(['file', 'usage.csv', '0.00001', undefined, undefined, undefined, undefined, '0.8', undefined, undefined]);
     const plan = await planWizard({}, prompts, ui);
-    expect(asked[2]!.message).toBe('Rate of one unit of cpu_ms');
+    expect(asked[2]!.message).toBe('Rate of one unit of cpu_ms (2.5/1M for per million)');
     expect(plan.flags).toEqual({ rate: ['cpu_ms=0.00001'], margin: '0.8' });
     expect(equivalentCommand(plan)).toBe('credits design usage.csv --rate cpu_ms=0.00001 --margin 0.8');
   });
@@ -87,7 +87,7 @@ describe('the wizard flow', () => {
   it('refuses margins outside [0, 1) and non-positive multipliers at the prompt', async () => {
     copyFileSync(join(FIXTURES, 'image-api.csv'), join(cwd, 'costs.csv'));
     const margin = scripted([undefined, [], undefined, undefined, '1.2']);
-    await expect(planWizard({ costs: 'costs.csv' }, margin.prompts, ui)).rejects.toThrow('rejected "1.2": Enter a ratio from 0 up to, not including, 1 (0.7 is 70%)');
+    await expect(planWizard({ costs: 'costs.csv' }, margin.prompts, ui)).rejects.toThrow('rejected "1.2": Enter a ratio from 0 up to, not including, 1 (0.7 or 70%)');
     const factor = scripted([undefined, ['ai_analysis'], '0']);
     await expect(planWizard({ costs: 'costs.csv' }, factor.prompts, ui)).rejects.toThrow('rejected "0": Enter a factor greater than 0');
   });

@@ -117,10 +117,10 @@ describe('reading usage logs', () => {
   it('refuses a log without the columns it needs, a bad window and a missing file', () => {
     writeFileSync(join(dir, 'nocost.csv'), 'operation,price\nimage_upload,1\n');
     expect(audit(dir, 'nocost.csv')).toMatchObject({ code: 2, stderr: 'error: nocost.csv:1: no cost column (expected one of actual_cost, cost, or --column cost=HEADER); columns: operation, price\n' });
-    expect(audit(dir, 'usage.csv', '--since', 'last week')).toMatchObject({ code: 2, stderr: 'error: --since takes 7d, 24h or an ISO 8601 date such as 2026-11-01 or 2026-11-01T12:00:00Z, got "last week"\n' });
+    expect(audit(dir, 'usage.csv', '--since', 'last week')).toMatchObject({ code: 2, stderr: 'error: --since takes 7d, 24h or an ISO 8601 date such as 2026-11-01 or 2026-11-01T12:00:00Z (UTC without an offset), got "last week"\n' });
     expect(audit(dir, 'nope.csv')).toMatchObject({ code: 2, stderr: 'error: nope.csv: no such usage file\n' });
     writeFileSync(join(dir, 'badtime.csv'), 'timestamp,operation,actual_cost\nyesterday,image_upload,0.0002\n');
-    expect(audit(dir, 'badtime.csv', '--since', '7d')).toMatchObject({ code: 2, stderr: 'error: badtime.csv:2:1: timestamp: "yesterday" is not an ISO 8601 date-time\n' });
+    expect(audit(dir, 'badtime.csv', '--since', '7d')).toMatchObject({ code: 2, stderr: 'error: badtime.csv:2:1: timestamp: "yesterday" is not an ISO 8601 date-time (one without an offset is UTC)\n' });
     expect(audit(dir)).toMatchObject({ code: 2, stderr: "error: missing required argument 'usage' (a usage CSV, or - for stdin; or --emit-sql / --db)\n" });
   });
 });

@@ -38,7 +38,7 @@ describe('credits design on the worked example', () => {
     expect(text).toContain('unit: { base_operation: image_upload, cost_per_credit: 0.0002 }');
     expect(text).toContain('  pack: { credits: 1000, price: 1 }');
     expect(text).toContain('  display: $1 per 1,000 credits');
-    expect(text).toContain('design: { ladder: friendly, rounding: nearest, stat: mean, floor: 0.5, rates: {}, multipliers: { ai_analysis: 1.5, background_removal: 1.2 } }');
+    expect(text).toContain('design: { ladder: friendly, rounding: nearest, stat: mean, floor: 0.5, rates: {}, multipliers: { ai_analysis: 1.5, background_removal: 1.2 }, auto: [ base_operation, basis ] }');
     expect(text).toContain('  image_upload: { credits: 1, cost: 0.0002, raw_credits: 1, multiplier: 1, margin: 0.8 }');
     expect(text).toContain('  ai_analysis: { credits: 100, cost: 0.015, raw_credits: 75, multiplier: 1.5, margin: 0.85 }');
     const table = parse(text);
@@ -83,13 +83,13 @@ describe('credits design on the worked example', () => {
 
   it('reads CRLF, a BOM, quotes, currency signs and thousands separators', () => {
     const dir = tempDir();
-    const csv = '\uFEFF"Operation","Total Cost","Calls"\r\n"image, upload","$0.0002","1,000"\r\n"resize\nlarge",$0.0008,500\r\n';
+    const csv = '\uFEFF"Operation","Total Cost","Calls"\r\n"image, upload","$0.0002","1,000,000"\r\n"resize\nlarge",$0.0008,500\r\n';
     writeFileSync(join(dir, 'costs.csv'), csv);
     const run = credits(['design', 'costs.csv', '--json', '--dry-run'], { cwd: dir });
     expect(run.code).toBe(0);
     const table = JSON.parse(run.stdout);
     expect(Object.keys(table.operations)).toEqual(['image, upload', 'resize\nlarge']);
-    expect(table.operations['image, upload']).toMatchObject({ credits: 1, volume: 1000 });
+    expect(table.operations['image, upload']).toMatchObject({ credits: 1, volume: 1000000 });
     expect(table.price.basis).toBe('blended');
   });
 });
@@ -113,7 +113,8 @@ describe('designing again over an existing table', () => {
     const after = readFileSync(path, 'utf8');
     expect(after).toContain('# Owned by the pricing team.\nversion: 1');
     expect(after).toContain('video_processing: { pinned: true, credits: 2000,');
-    expect(after).toContain('  - { name: off_peak, kind: time, hours_utc: [ 2, 6 ], factor: 0.7 }');
+    // Hand-written sections stay byte for byte as written.
+    expect(after).toContain('modifiers:\n  - { name: off_peak, kind: time, hours_utc: [2, 6], factor: 0.7 }\nplans:\n');
     expect(after).toContain('  - { name: Starter, price: 29, included_credits: 50000 }');
     expect(after).toContain('  ai_analysis: { credits: 250, cost: 0.04, raw_credits: 200, multiplier: 1.5, margin: ');
     expect(after.match(/yaml-language-server/g)).toHaveLength(1);
@@ -153,7 +154,7 @@ describe('designing again over an existing table', () => {
 describe('--column', () => {
   it('maps headers that fit no alias, and records the mapping so check reads the file the same way', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'costs.csv'), 'Route,Unit Price,Hits\n/search,$0.0001,"9,000"\n/export,$0.02,100\n');
+    writeFileSync(join(dir, 'costs.csv'), 'Route,Unit Price,Hits\n/search,$0.0001,"9,000,000"\n/export,$0.02,100\n');
     const run = credits(['design', 'costs.csv', '--column', 'operation=Route', '--column', 'cost=unit_price', '--column', 'volume=Hits', '--json'], { cwd: dir });
     expect(run.code).toBe(0);
     const table = JSON.parse(run.stdout);
@@ -166,7 +167,7 @@ describe('--column', () => {
 describe('the other fixtures', () => {
   it('designs from resource usage × rates', () => {
     const run = credits(
-      ['design', 'fixtures/llm-gateway-usage.csv', '--rate', 'gpu_seconds=0.0011', '--rate', 'cpu_ms=0.0000004', '--rate', 'egress_mb=0.00009', '--dry-run', '--json'],
+      ['design', join(FIXTURES, 'llm-gateway-usage.csv'), '--rate', 'gpu_seconds=0.0011', '--rate', 'cpu_ms=0.0000004', '--rate', 'egress_mb=0.00009', '--dry-run', '--json'],
     );
     expect(run.code).toBe(0);
     const table = JSON.parse(run.stdout);
@@ -180,10 +181,10 @@ describe('the other fixtures', () => {
   });
 
   it('aggregates raw samples with --stat', () => {
-    const mean = JSON.parse(credits(['design', 'fixtures/search-api-samples.csv', '--dry-run', '--json']).stdout);
+    const mean = JSON.parse(credits(['design', join(FIXTURES, 'search-api-samples.csv'), '--dry-run', '--json']).stdout);
     expect(mean.operations.search.cost).toBe(0.0001375);
     expect(mean.operations.search.volume).toBe(4);
-    const p90 = JSON.parse(credits(['design', 'fixtures/search-api-samples.csv', '--dry-run', '--json', '--stat', 'p90']).stdout);
+    const p90 = JSON.parse(credits(['design', join(FIXTURES, 'search-api-samples.csv'), '--dry-run', '--json', '--stat', 'p90']).stdout);
     // search samples sorted: 0.00011, 0.00012, 0.00013, 0.00019; h = 2.7 → 0.00013 + 0.7 × 0.00006
     expect(p90.operations.search.cost).toBe(0.000172);
     expect(p90.design.stat).toBe('p90');

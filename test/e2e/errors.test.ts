@@ -93,8 +93,8 @@ describe('bad flags', () => {
   };
 
   it('refuses an unknown flag', () => usage(run('--bogus'), "unknown option '--bogus'"));
-  it('refuses a margin of 1', () => usage(run('--margin', '1'), "option '--margin <ratio>' argument '1' is invalid. --margin must be at least 0 and below 1, got 1"));
-  it('refuses a non-numeric margin', () => usage(run('--margin', 'abc'), "option '--margin <ratio>' argument 'abc' is invalid. --margin must be a number, got \"abc\""));
+  it('refuses a margin of 1', () => usage(run('--margin', '1'), "option '--margin <ratio>' argument '1' is invalid. --margin must be at least 0 and below 1 (0% to 99.9…%), got 1"));
+  it('refuses a non-numeric margin', () => usage(run('--margin', 'abc'), "option '--margin <ratio>' argument 'abc' is invalid. --margin must be a ratio such as 0.7 or 70%, got \"abc\""));
   it('refuses an unknown ladder rounding', () => usage(run('--rounding', 'sideways'), "option '--rounding <mode>' argument 'sideways' is invalid. Allowed choices are nearest, up, down."));
   it('refuses a malformed --rate', () => usage(run('--rate', 'cpu_ms'), "option '--rate <column=amount>' argument 'cpu_ms' is invalid. --rate takes KEY=VALUE, got \"cpu_ms\""));
   it('refuses --max-levels 0', () => usage(run('--max-levels', '0'), "option '--max-levels <n>' argument '0' is invalid. --max-levels must be a whole number ≥ 1, got \"0\""));
@@ -129,7 +129,7 @@ describe('bad flags', () => {
     expectRefused(run('--json', '-o', '-'), '--json and -o - would both print the table on stdout; choose one');
   });
   it('refuses blended without volumes', () => {
-    expectRefused(run('--basis', 'blended'), 'basis blended needs volumes, and image_upload has none (add a volume column or use --basis worst)');
+    expectRefused(run('--basis', 'blended'), 'costs.csv: basis blended needs volumes, and image_upload has none (add a volume column or use --basis worst)');
   });
 });
 

@@ -87,7 +87,7 @@ describe('credits wizard in a terminal', () => {
 
 describe('credits wizard without a terminal', () => {
   it('exits 2 at once and names credits design', () => {
-    const run = credits(['wizard', 'fixtures/image-api.csv']);
+    const run = credits(['wizard', join(FIXTURES, 'image-api.csv')]);
     expect(run).toMatchObject({
       code: 2,
       stdout: '',
