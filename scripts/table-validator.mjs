@@ -8,6 +8,6 @@ export const VALIDATOR_MODULE = '#table-validator';
 
 export function tableValidatorSource(schemaPath) {
   const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
-  const ajv = new Ajv({ allErrors: false, strict: true, code: { source: true, esm: true } });
+  const ajv = new Ajv({ allErrors: true, strict: true, code: { source: true, esm: true } });
   return standaloneCode(ajv, ajv.compile(schema));
 }

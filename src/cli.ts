@@ -42,14 +42,14 @@ function positiveInteger(name: string) {
  * plain decimal text (120% → 1.2, 2.5/1M → 0.0000025), split from its key at
  * the last "=", since a key (an operation, a header) may hold one.
  */
-function pair(name: string, value: 'text' | 'factor' | 'rate') {
+function pair(name: string, value: 'text' | 'number' | 'factor' | 'rate') {
   return (text: string, previous: string[] = []): string[] => {
     const at = value === 'text' ? text.indexOf('=') : text.lastIndexOf('=');
     if (at <= 0 || at === text.length - 1) throw new InvalidArgumentError(`${name} takes KEY=VALUE, got "${text}"`);
     if (value === 'text') return [...previous, text];
-    const amount = flagNumber(text.slice(at + 1), value === 'factor' ? { percent: true } : { per: true });
+    const amount = flagNumber(text.slice(at + 1), { percent: value === 'factor', per: value === 'rate' });
     if (amount === undefined) {
-      throw new InvalidArgumentError(`${name} ${text.slice(0, at)}: "${text.slice(at + 1)}" is not a number${value === 'factor' ? ' (1.2 or 120%)' : ' (0.0000025, or per thousand or million units: 2.5/1M)'}`);
+      throw new InvalidArgumentError(`${name} ${text.slice(0, at)}: "${text.slice(at + 1)}" is not a number${value === 'factor' ? ' (1.2 or 120%)' : value === 'rate' ? ' (0.0000025, or per thousand or million units: 2.5/1M)' : ''}`);
     }
     return [...previous, `${text.slice(0, at)}=${amount}`];
   };
@@ -84,7 +84,8 @@ function addDesignFlags(command: Command): Command {
     .option('--column <role=header>', 'map a header to operation, cost, volume, multiplier or third_party (repeatable)', pair('--column', 'text'))
     .option('--delimiter <char>', 'field delimiter of the costs file: , or ";" or tab (default: detected from the header)', delimiter)
     .option('--decimal-comma', 'the costs file writes 0,004 for 0.004 and 1.234,5 for 1234.5')
-    .option('--decimal-point', 'the costs file writes 1,250 for 1250 (a lone thousands group is otherwise refused)');
+    .option('--decimal-point', 'the costs file writes 1,250 for 1250 (a lone thousands group is otherwise refused)')
+    .option('--pin <operation=credits>', "set an operation's credits and pin them, so later designs keep them (repeatable)", pair('--pin', 'number'));
 }
 
 export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: Command) => Promise<void>): Command {
@@ -105,6 +106,7 @@ export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: C
   )
     .option('-o, --out <file>', 'table to write, or - for stdout', 'credits.yaml')
     .option('--dry-run', 'show the design without writing anything')
+    .addOption(new Option('--fail-on <severity>', "exit 1 when the table has findings (as credits check reports them) at or above this severity").choices(['error', 'warning', 'none']).default('none'))
     .action(async (costs: string, options, command: Command) =>
       run(async (ui) => (await import('./commands/design.js')).designCommand({ ...options, costs }, ui), command),
     );
@@ -116,6 +118,7 @@ export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: C
     .option('--margin <ratio>', "target gross margin in [0, 1) (default: the table's)", ratio('--margin'))
     .addOption(new Option('--basis <basis>', "worst or blended (default: the table's)").choices(['worst', 'blended']))
     .option('--cost-per-credit <amount>', 'price this cost per credit instead of a table', number('--cost-per-credit'))
+    .option('--costs <file>', "price the table's credits at these costs (as check does) instead of the costs it records")
     .option('--floor <ratio>', "margin under which an operation is flagged (default: the table's)", ratio('--floor'))
     .option('--currency <code>', 'currency of --cost-per-credit (default: USD)')
     .option('--write', "update the table's price in place")

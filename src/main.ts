@@ -24,7 +24,7 @@ try {
 } catch (error) {
   if (error instanceof CliError) {
     if (error.exitCode === 130) process.stderr.write(`${safeText(error.message)}\n`);
-    else report(error.message);
+    else for (const line of error.lines) report(line);
     process.exitCode = error.exitCode;
   } else if (error instanceof DesignError) {
     report(error.message);

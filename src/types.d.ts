@@ -1,6 +1,7 @@
 declare module '#table-validator' {
-  interface SchemaError {
+  export interface SchemaError {
     instancePath: string;
+    schemaPath: string;
     keyword: string;
     message?: string;
     params: Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { appendFile } from 'node:fs/promises';
-import { type Severity, checkTable, failing, sortFindings } from '../core/check.js';
+import { type Severity, failing, sortFindings } from '../core/check.js';
 import { Dec } from '../core/decimal.js';
 import { validateFloor } from '../core/design.js';
 import { confinedPath } from '../io/confine.js';
@@ -10,6 +10,7 @@ import { loadTable } from '../io/table.js';
 import { type CheckReport, renderCheckGithub, renderCheckJson, renderCheckMarkdown, renderCheckText, verdict } from '../render/check.js';
 import type { Ui } from '../ui.js';
 import { type Derivation, deriveTable, redesignRecorded, resolveSettings } from './derive.js';
+import { tableFindings } from './findings.js';
 
 export type CheckFormat = 'text' | 'json' | 'github' | 'markdown';
 
@@ -24,7 +25,6 @@ export interface CheckOptions {
   decimalPoint?: boolean;
 }
 
-const DEFAULT_TABLE = 'credits.yaml';
 
 /** The costs file a table records, as a path from the working directory; it must stay inside the project. */
 function recordedCosts(tablePath: string, recorded: string | undefined): string {
@@ -72,9 +72,8 @@ export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.Pr
     throw options.costs === undefined ? withoutContent(error, costsPath) : error;
   }
   const recorded = redesignRecorded(table, settings);
-  const redesign = `credits design ${costsPath}${options.table === DEFAULT_TABLE ? '' : ` -o ${options.table}`}`;
   const findings = sortFindings(
-    checkTable({ table, recorded, current: current.design, currentCosts: current.operations, floor, redesign }),
+    tableFindings({ table, recorded, current, floor, source, costsPath, tablePath: options.table, settings }),
   ).map((f) => {
     const line = loaded.lineOf(f.path);
     return line === undefined ? f : { ...f, line };

@@ -1,6 +1,6 @@
 import { relative, resolve, dirname, sep } from 'node:path';
 import { Dec, ONE } from '../core/decimal.js';
-import { type Design, type DesignParams, design } from '../core/design.js';
+import { type Design, type DesignParams, design, unknownOperation } from '../core/design.js';
 import { DesignError } from '../core/errors.js';
 import type { DecimalMark } from '../core/numbers.js';
 import type { Rounding } from '../core/ladder.js';
@@ -31,6 +31,8 @@ export interface DesignFlags {
   delimiter?: string;
   decimalComma?: boolean;
   decimalPoint?: boolean;
+  /** OPERATION=CREDITS: set an operation's credits and pin them. */
+  pin?: string[];
 }
 
 /** Parameters a design derives from the costs when nobody chose them; recorded as such, so a redesign derives them again. */
@@ -44,6 +46,8 @@ export interface Settings extends Pick<DesignParams, 'base' | 'unitCost' | 'ladd
   rates: Record<string, Dec>;
   flagMultipliers: Record<string, Dec>;
   recordedMultipliers: Record<string, Dec>;
+  /** Credits set with --pin, kept as given and pinned. */
+  pins: Record<string, Dec>;
   stat: Stat;
   columns: Partial<Record<Role, string>>;
   /** The costs file's delimiter, when given or recorded; else it is detected. */
@@ -108,6 +112,7 @@ export function resolveSettings(flags: DesignFlags, previous?: CreditTable): Set
     baseRecorded: flags.base === undefined && base !== undefined,
     rates: { ...recorded?.rates, ...decimals('--rate', flags.rate, snakeCase) },
     flagMultipliers: decimals('--multiplier', flags.multiplier),
+    pins: decimals('--pin', flags.pin),
     recordedMultipliers: { ...recorded?.multipliers },
     stat: flags.stat ?? recorded?.stat ?? DEFAULTS.stat,
     ladder: flags.ladder ?? recorded?.ladder ?? DEFAULTS.ladder,
@@ -167,9 +172,14 @@ function recordOf(settings: Settings, result: Design, delimiter: string): TableD
 function designParams(settings: Settings, operations: readonly OperationCost[], previous: CreditTable | undefined, warnings: string[]): DesignParams {
   const pinned: Record<string, Dec> = {};
   for (const [name, op] of Object.entries(previous?.operations ?? {})) {
-    if (!op.pinned) continue;
+    if (!op.pinned || settings.pins[name] !== undefined) continue;
     if (operations.some((o) => o.operation === name)) pinned[name] = op.credits;
     else warnings.push(`${name} is pinned but not in the costs; it is left out of the table`);
+  }
+  for (const [name, credits] of Object.entries(settings.pins)) {
+    if (!operations.some((o) => o.operation === name)) throw unknownOperation('--pin', name, operations);
+    if (credits.lte(0)) throw new CliError(`--pin ${name}=${credits.toFixed()}: credits must be greater than 0`);
+    pinned[name] = credits;
   }
   let base = settings.base;
   if (base !== undefined && settings.baseRecorded && !operations.some((o) => o.operation === base)) {
@@ -221,7 +231,7 @@ export function deriveTable(
       currency: settings.currency,
       ...(settings.decimalMark !== undefined && { decimalMark: settings.decimalMark }),
     });
-    const operations = groupSamples(costs.samples, settings.stat, costs.hasVolumeColumn);
+    const operations = groupSamples(costs.samples, settings.stat, costs.hasVolumeColumn, new Set(Object.keys(settings.flagMultipliers)));
     for (const op of operations) {
       const recorded = settings.recordedMultipliers[op.operation];
       if (op.multiplier === undefined && recorded !== undefined) op.multiplier = recorded;

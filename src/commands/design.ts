@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { type Severity, failing, sortFindings } from '../core/check.js';
 import { creditChanges } from '../core/table.js';
 import { renderChanges, renderDesign } from '../render/design-text.js';
 import { toJson } from '../render/json.js';
@@ -8,18 +9,22 @@ import { STDIN, readSource } from '../io/source.js';
 import { type LoadedTable, loadTable, renderTable } from '../io/table.js';
 import type { Ui } from '../ui.js';
 import { type DesignFlags, deriveTable, resolveSettings } from './derive.js';
+import { tableFindings } from './findings.js';
 
 export interface DesignOptions extends DesignFlags {
   costs: string;
   out: string;
   dryRun?: boolean;
+  /** Exit 1 when the table has findings at or above this severity. */
+  failOn?: Severity | 'none';
 }
 
 export async function designCommand(options: DesignOptions, ui: Ui): Promise<number> {
   if (ui.json && options.out === STDIN) throw new CliError('--json and -o - would both print the table on stdout; choose one');
   const previous: LoadedTable | undefined =
     options.out !== STDIN && existsSync(options.out) ? await loadTable(options.out).catch((error: Error) => {
-      throw new CliError(`${error.message} (the existing table ${options.out} was left as it is; fix it, or write elsewhere with -o)`);
+      const note = `(the existing table ${options.out} was left as it is; fix it, or write elsewhere with -o)`;
+      throw error instanceof CliError ? error.withNote(note) : error;
     }) : undefined;
   const settings = resolveSettings(options, previous?.table);
   const source = await readSource(options.costs, 'costs file');
@@ -32,6 +37,10 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
   }
 
   const yaml = renderTable(result.table, options.out, previous);
+  // The verdict is check's own, on the table as it will be committed.
+  const findings = sortFindings(
+    tableFindings({ table: result.table, recorded: result.design, current: result, floor: settings.floor, source, costsPath: options.costs, tablePath: options.out, settings }),
+  );
   if (ui.json) ui.out(toJson(result.table));
   else {
     const summary = renderDesign(
@@ -42,6 +51,7 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
         hasVolumeColumn: result.costs.hasVolumeColumn,
         currency: settings.currency,
         design: result.design,
+        findings,
         ...(result.table.modifiers && { modifiers: result.table.modifiers }),
       },
       options.out === STDIN ? ui.errStyle : ui.style,
@@ -62,5 +72,5 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
     await writeFileAtomic(options.out, yaml);
     ui.err(`Wrote ${options.out}`);
   }
-  return 0;
+  return options.failOn !== undefined && options.failOn !== 'none' && failing(findings, options.failOn).length > 0 ? 1 : 0;
 }

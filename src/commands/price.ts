@@ -6,14 +6,18 @@ import { writeFileAtomic } from '../io/atomic.js';
 import { CliError } from '../io/errors.js';
 import { loadTable, renderTable } from '../io/table.js';
 import { renderPriceLines } from '../render/design-text.js';
-import { count, marginCell, money, safeText } from '../render/format.js';
+import { count, marginCell, moneyColumn, safeText } from '../render/format.js';
 import { toJson } from '../render/json.js';
 import { textTable } from '../render/table.js';
 import type { Ui } from '../ui.js';
-import { DEFAULTS, currencyCode } from './derive.js';
+import { DEFAULTS, currencyCode, deriveTable, resolveSettings } from './derive.js';
+import { committedPrice } from './findings.js';
+import { readSource } from '../io/source.js';
 
 export interface PriceOptions {
   table: string;
+  /** Price the committed credits at these costs instead of the table's recorded ones. */
+  costs?: string;
   margin?: string;
   basis?: Basis;
   costPerCredit?: string;
@@ -33,25 +37,41 @@ export async function priceCommand(options: PriceOptions, ui: Ui): Promise<numbe
   const loaded = await loadTable(options.table);
   const { table } = loaded;
   const margin = options.margin !== undefined ? new Dec(options.margin) : table.price.target_margin;
-  const basis = options.basis ?? table.price.basis;
   const floor = options.floor !== undefined ? new Dec(options.floor) : table.design.floor;
-  const ops = Object.entries(table.operations).map(([operation, op]) => ({ operation, cost: op.cost, credits: op.credits, ...(op.volume !== undefined && { volume: op.volume }) }));
-  const price = priceOperations(ops, margin, basis, table.currency);
+  const recorded = Object.entries(table.operations).map(([operation, op]) => ({ operation, cost: op.cost, credits: op.credits, ...(op.volume !== undefined && { volume: op.volume }) }));
+  let ops = recorded;
+  let price: Price;
+  if (options.costs !== undefined) {
+    // The same pricing `check` expects, so its price-drift goes away once this is written.
+    const current = deriveTable(await readSource(options.costs, 'costs file'), options.costs, resolveSettings({}, table), { tablePath: options.table, previous: table });
+    const priced = committedPrice(table, current, margin, options.basis);
+    if (!priced) throw new CliError(`${options.costs} has none of the operations of ${options.table}; nothing to price`);
+    price = priced;
+    ops = current.operations.flatMap((o) => (table.operations[o.operation] ? [{ operation: o.operation, cost: o.cost, credits: table.operations[o.operation]!.credits }] : []));
+  } else {
+    price = priceOperations(recorded, margin, options.basis ?? table.price.basis, table.currency);
+  }
   const margins = ops.map((o) => ({ ...o, margin: marginOf(o.cost, o.credits, price.perCredit) }));
+  const change = price.perCredit.eq(table.price.per_credit) ? undefined : `${table.price.display} → ${price.display}`;
 
   if (ui.json) {
     ui.out(
       toJson({
         table: options.table,
+        ...(options.costs !== undefined && { costs: options.costs }),
+        previous_price: table.price,
         price: priceJson(price),
         floor,
         operations: Object.fromEntries(margins.map((m) => [m.operation, { credits: m.credits, cost: m.cost, margin: m.margin.toDecimalPlaces(4), below_floor: m.margin.lt(floor) }])),
       }),
     );
   } else {
-    const rows = margins.map((m) => [safeText(m.operation), count(m.credits), money(m.cost, table.currency), money(m.cost.dividedBy(m.credits), table.currency), marginCell(m.margin, floor, ui.style)]);
+    const costs = moneyColumn(margins.map((m) => m.cost), table.currency);
+    const perCredit = moneyColumn(margins.map((m) => m.cost.dividedBy(m.credits)), table.currency);
+    const rows = margins.map((m, i) => [safeText(m.operation), count(m.credits), costs[i]!, perCredit[i]!, marginCell(m.margin, floor, ui.style)]);
     ui.out(
       [
+        ...(change ? [`${ui.style.bold('Price change:')} ${change}`] : []),
         ...renderPriceLines(price, table.currency, ui.style),
         '',
         textTable(['operation', 'credits', 'cost', 'cost per credit', 'margin'], rows, [1, 2, 3, 4]),
@@ -63,7 +83,8 @@ export async function priceCommand(options: PriceOptions, ui: Ui): Promise<numbe
 
   if (options.write) {
     table.price = tablePrice(price);
-    for (const m of margins) table.operations[m.operation]!.margin = m.margin.toDecimalPlaces(4);
+    // The margins written are those of the costs the table records, so each line of the table agrees with itself.
+    for (const o of recorded) table.operations[o.operation]!.margin = marginOf(o.cost, o.credits, price.perCredit).toDecimalPlaces(4);
     if (options.floor !== undefined) table.design.floor = floor;
     await writeFileAtomic(options.table, renderTable(table, options.table, loaded));
     ui.err(`Updated the price in ${options.table}`);
@@ -73,6 +94,7 @@ export async function priceCommand(options: PriceOptions, ui: Ui): Promise<numbe
 
 function priceBare(options: PriceOptions, ui: Ui): number {
   if (options.write) throw new CliError('--write updates a table; it cannot go with --cost-per-credit');
+  if (options.costs !== undefined) throw new CliError("--costs prices a table's credits; it cannot go with --cost-per-credit");
   const k = new Dec(options.costPerCredit!);
   if (k.lte(0)) throw new CliError(`--cost-per-credit must be greater than 0, got ${options.costPerCredit}`);
   const currency = currencyCode(options.currency ?? DEFAULTS.currency);

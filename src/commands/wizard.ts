@@ -10,6 +10,7 @@ import { NAMED_LADDERS, ROUNDINGS, type Rounding } from '../core/ladder.js';
 import type { Design } from '../core/design.js';
 import type { CreditTable } from '../core/table.js';
 import { renderPreview, renderPreviewLine } from '../render/design-text.js';
+import { shellWord } from '../render/format.js';
 import type { Ui } from '../ui.js';
 import { designCommand } from './design.js';
 import { DEFAULTS, type Derivation, type DesignFlags, deriveTable, resolveSettings } from './derive.js';
@@ -234,11 +235,6 @@ async function deriveOrAskDecimalComma(name: string, flags: DesignFlags, derive:
     else flags.decimalPoint = true;
     return derive(flags);
   }
-}
-
-/** Quotes an argument for a POSIX shell when it needs it. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The `credits design …` command that makes the same table. */

@@ -2,7 +2,7 @@ import { Dec, ONE, minOf } from './decimal.js';
 import { DesignError } from './errors.js';
 import { type Rounding, ladderFrom, roundToLadder } from './ladder.js';
 import { consolidateLevels, distinctLevels } from './levels.js';
-import { type Basis, type Price, marginOf, priceOperations, validateMargin } from './price.js';
+import { type Basis, type Price, groupThousands, marginOf, priceOperations, validateMargin } from './price.js';
 import type { OperationCost } from './samples.js';
 
 /** More distinct credit values than this is hard for customers to hold in mind. */
@@ -114,6 +114,13 @@ export function design(ops: readonly OperationCost[], params: DesignParams): Des
   });
 
   const warnings: string[] = [];
+  for (const n of normalised) {
+    if (n.pinned || !n.adjusted.lt(ladder.smallest)) continue;
+    // Nothing is ever 0 credits, so an operation far cheaper than the unit is overcharged: say so.
+    warnings.push(
+      `${n.op.operation} is worth ${n.adjusted.toSignificantDigits(3).toFixed()} credits, under the smallest step, so it is rounded up to ${ladder.smallest.toFixed()} (${signedPercentOf(n.credits.dividedBy(n.adjusted).minus(ONE))}); make it the base (--base ${n.op.operation}) or give a smaller --unit-cost`,
+    );
+  }
   let consolidation: Consolidation | undefined;
   const levelsBefore = distinctLevels(normalised.map((n) => n.credits));
   if (params.maxLevels !== undefined && levelsBefore > params.maxLevels) {
@@ -123,6 +130,7 @@ export function design(ops: readonly OperationCost[], params: DesignParams): Des
       free.map((n) => ({ adjusted: n.adjusted, weight: n.op.volume?.toNumber() ?? 1 })),
       ladder,
       params.maxLevels,
+      normalised.filter((n) => n.pinned).map((n) => n.credits),
     );
     free.forEach((n, i) => (n.credits = chosen[i]!));
     const after = finish(normalised, unit, params, basis, undefined, []);
@@ -183,10 +191,6 @@ function finish(
   if (levels > LEVELS_WARNING && consolidation === undefined) {
     warnings.push(`${levels} distinct credit values; more than ${LEVELS_WARNING} is hard for customers to follow (try --max-levels ${LEVELS_WARNING})`);
   }
-  for (const o of operations) {
-    if (o.margin.lt(0)) warnings.push(`${o.operation} loses money: margin ${percent(o.margin)} (an arbitrage hole)`);
-    else if (o.belowFloor) warnings.push(`${o.operation} margin ${percent(o.margin)} is under the floor of ${percent(params.floor)}`);
-  }
   const result: Design = { operations, unit, price, floor: params.floor, levels, warnings };
   if (consolidation) result.consolidation = consolidation;
   return result;
@@ -194,6 +198,12 @@ function finish(
 
 export function worstMargin(d: Pick<Design, 'operations'>): Dec {
   return minOf(d.operations.map((o) => o.margin));
+}
+
+/** 21.5 → "+2,150%": a change as people read it. */
+function signedPercentOf(ratio: Dec): string {
+  const p = ratio.times(100).toDecimalPlaces(0);
+  return `${p.isNeg() ? '−' : '+'}${groupThousands(p.abs().toFixed())}%`;
 }
 
 /** 0.8 → "80%", 0.845 → "84.5%", −0.111 → "−11.1%". */

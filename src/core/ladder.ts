@@ -14,6 +14,8 @@ export interface Ladder {
   readonly smallest: Dec;
   /** The greatest step ≤ x and the least step ≥ x (equal when x is a step); hi is undefined above a finite ladder. */
   around(x: Dec): { lo: Dec; hi: Dec | undefined };
+  /** The least step greater than x; undefined above a finite ladder. */
+  next(x: Dec): Dec | undefined;
 }
 
 /** Mantissas of each decade; decade k uses mantissas[min(k, last)]. */
@@ -36,6 +38,9 @@ function decadeLadder(name: string, decades: readonly (readonly number[])[]): La
         }
       }
     },
+    next(x) {
+      for (let k = 0; ; k++) for (const step of stepsOfDecade(k)) if (step.gt(x)) return step;
+    },
   };
 }
 
@@ -45,6 +50,9 @@ const integerLadder: Ladder = {
   around(x) {
     if (x.lte(ONE)) return { lo: ONE, hi: ONE };
     return { lo: x.floor(), hi: x.ceil() };
+  },
+  next(x) {
+    return x.lt(ONE) ? ONE : x.floor().plus(ONE);
   },
 };
 
@@ -61,6 +69,9 @@ function listLadder(text: string, steps: Dec[]): Ladder {
         lo = step;
       }
       return { lo, hi: undefined };
+    },
+    next(x) {
+      return steps.find((step) => step.gt(x));
     },
   };
 }

@@ -45,9 +45,10 @@ export function aggregate(values: readonly Dec[], stat: Stat): Dec {
 /**
  * Groups rows by operation (in order of first appearance) and aggregates each
  * operation's costs with `stat`. Volumes are known when the file has a volume
- * column or when any operation has more than one sample.
+ * column or when any operation has more than one sample. Operations in
+ * `overridden` take their multiplier from a flag, so their samples need not agree on one.
  */
-export function groupSamples(samples: readonly CostSample[], stat: Stat, hasVolumeColumn: boolean): OperationCost[] {
+export function groupSamples(samples: readonly CostSample[], stat: Stat, hasVolumeColumn: boolean, overridden: ReadonlySet<string> = new Set()): OperationCost[] {
   const groups = new Map<string, CostSample[]>();
   for (const s of samples) {
     const group = groups.get(s.operation);
@@ -64,7 +65,7 @@ export function groupSamples(samples: readonly CostSample[], stat: Stat, hasVolu
     if (volumesKnown) {
       op.volume = hasVolumeColumn ? sum(rows.map((r) => r.volume ?? ZERO)) : new Dec(rows.length);
     }
-    const multiplier = agreedMultiplier(operation, rows);
+    const multiplier = overridden.has(operation) ? undefined : agreedMultiplier(operation, rows);
     if (multiplier) op.multiplier = multiplier;
     return op;
   });

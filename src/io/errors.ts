@@ -9,8 +9,16 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 2,
+    /** Several problems, one line each (the message joins them). */
+    readonly lines: readonly string[] = [message],
   ) {
     super(message);
+  }
+
+  /** The same error with a note at the end of its last line. */
+  withNote(note: string): CliError {
+    const lines = this.lines.map((line, i) => (i === this.lines.length - 1 ? `${line} ${note}` : line));
+    return new CliError(lines.join('\n'), this.exitCode, lines);
   }
 }
 
@@ -34,6 +42,13 @@ export class InputError extends CliError {
   ) {
     super(`${located(file, at)}: ${detail}`);
     this.plain = plain === true ? detail : plain;
+  }
+}
+
+/** Several problems in one file, each an InputError on a line of its own. */
+export class InputErrors extends CliError {
+  constructor(readonly errors: readonly InputError[]) {
+    super(errors.map((e) => e.message).join('\n'), 2, errors.map((e) => e.message));
   }
 }
 

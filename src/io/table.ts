@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import validate from '#table-validator';
+import validate, { type SchemaError } from '#table-validator';
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type ParsedNode, Scalar, visit, YAMLMap } from 'yaml';
 import { Dec, isDec } from '../core/decimal.js';
 import type { CreditTable } from '../core/table.js';
-import { InputError } from './errors.js';
+import { InputError, InputErrors } from './errors.js';
 import { type Source, readSource } from './source.js';
 
 const MODELINE = /^# ?yaml-language-server: \$schema=.*$/;
@@ -127,6 +127,31 @@ function keyNode(document: Document, path: readonly (string | number)[]): Node |
   return (pair?.key ?? document.getIn(path, true)) as Node | undefined;
 }
 
+/** A damaged table is reported whole, one line a problem, up to this many. */
+const MAX_PROBLEMS = 10;
+
+/**
+ * The schema problems worth telling. A modifier is one of several shapes
+ * (oneOf, told apart by `kind`). When `kind` names one shape, only that
+ * shape's complaints are told; when it names none, only that no shape fits.
+ */
+function relevantErrors(errors: readonly SchemaError[]): SchemaError[] {
+  const dropped = new Set<SchemaError>();
+  for (const choice of errors.filter((e) => e.keyword === 'oneOf')) {
+    const branchOf = (e: SchemaError) =>
+      e.schemaPath.startsWith(`${choice.schemaPath}/`) && e.instancePath.startsWith(choice.instancePath) ? e.schemaPath.slice(choice.schemaPath.length + 1).split('/')[0] : undefined;
+    const failing = new Set(errors.map(branchOf).filter((b) => b !== undefined));
+    const wrong = new Set(errors.filter((e) => e.keyword === 'const').map(branchOf).filter((b) => b !== undefined));
+    const meant = [...failing].filter((b) => !wrong.has(b));
+    for (const e of errors) {
+      const branch = branchOf(e);
+      if (branch !== undefined && (meant.length !== 1 || branch !== meant[0])) dropped.add(e);
+    }
+    if (meant.length === 1) dropped.add(choice);
+  }
+  return errors.filter((e) => !dropped.has(e));
+}
+
 /** Parses and validates a table's text; every problem names the file, line and key path. */
 export function parseTable(source: Source): LoadedTable {
   const lineCounter = new LineCounter();
@@ -151,13 +176,23 @@ export function parseTable(source: Source): LoadedTable {
     throw new InputError(source.name, `not a usable table: ${(error as Error).message}`, { line: 1 });
   }
   if (!validate(data)) {
-    const error = validate.errors![0]!;
-    const path = decodePointer(error.instancePath, data);
-    const extra = error.params['additionalProperty'] ?? error.params['missingProperty'];
-    const keyPath = dottedPath(path);
-    const at = position(error.keyword === 'additionalProperties' && extra !== undefined ? keyNode(document, [...path, String(extra)]) : (document.getIn(path, true) as Node | undefined));
-    const what = `${error.message ?? 'is not valid'}${extra !== undefined ? ` (${String(extra)})` : ''}`;
-    throw new InputError(source.name, `${keyPath || '(top level)'}: ${what}`, at ? { line: at.line, column: at.col } : { line: 1 });
+    const problems = new Map<string, InputError>();
+    for (const error of relevantErrors(validate.errors!)) {
+      const path = decodePointer(error.instancePath, data);
+      const extra = error.params['additionalProperty'] ?? error.params['missingProperty'];
+      const at = position(error.keyword === 'additionalProperties' && extra !== undefined ? keyNode(document, [...path, String(extra)]) : (document.getIn(path, true) as Node | undefined));
+      const what = `${error.message ?? 'is not valid'}${extra !== undefined ? ` (${String(extra)})` : ''}`;
+      const problem = new InputError(source.name, `${dottedPath(path) || '(top level)'}: ${what}`, at ? { line: at.line, column: at.col } : { line: 1 });
+      problems.set(problem.message, problem);
+    }
+    const all = [...problems.values()];
+    if (all.length === 1) throw all[0]!;
+    const shown = all.slice(0, MAX_PROBLEMS);
+    if (all.length > MAX_PROBLEMS) {
+      const last = shown.pop()!;
+      shown.push(new InputError(last.file, `${last.detail} (and ${all.length - MAX_PROBLEMS} more problems)`, last.at));
+    }
+    throw new InputErrors(shown);
   }
   const texts = numberTexts(document.contents);
   return {

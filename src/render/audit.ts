@@ -2,7 +2,7 @@ import type { AuditResult, AuditedOperation } from '../core/audit.js';
 import { percent } from '../core/design.js';
 import { groupThousands } from '../core/price.js';
 import type { Style } from '../ui.js';
-import { count, money, safeText } from './format.js';
+import { count, money, moneyColumn, safeText } from './format.js';
 import { toJson } from './json.js';
 import { textTable } from './table.js';
 
@@ -40,16 +40,18 @@ export function renderAuditText(report: AuditReport, style: Style): string {
   const window = windowText(report);
   lines.push(
     `${style.bold(safeText(report.usage))} against ${safeText(report.table)} (${money(result.price, currency)} per credit, floor ${percent(result.floor)}): ` +
-      `${groupThousands(String(report.rows))} calls${window ? `, ${window}` : ''}` +
+      `${groupThousands(String(report.rows))} call${report.rows === 1 ? '' : 's'}${window ? `, ${window}` : ''}` +
       (report.skipped > 0 ? ` (${report.skipped} outside the window)` : ''),
   );
   if (result.operations.length > 0) {
-    const rows = result.operations.map((o) => [
+    const revenue = moneyColumn(result.operations.map((o) => o.revenue), currency);
+    const cost = moneyColumn(result.operations.map((o) => o.cost), currency);
+    const rows = result.operations.map((o, i) => [
       safeText(o.operation),
-      String(o.calls),
+      groupThousands(String(o.calls)),
       count(o.credits),
-      money(o.revenue, currency),
-      money(o.cost, currency),
+      revenue[i]!,
+      cost[i]!,
       o.margin === undefined ? '—' : percent(o.margin),
       statusCell(o, style),
     ]);
@@ -57,7 +59,7 @@ export function renderAuditText(report: AuditReport, style: Style): string {
   }
   if (result.unpriced.length > 0) {
     lines.push(style.red('Unpriced (in the usage, not in the table):'));
-    for (const u of result.unpriced) lines.push(`  ${safeText(u.operation)}: ${u.calls} calls, ${money(u.cost, currency)}`);
+    for (const u of result.unpriced) lines.push(`  ${safeText(u.operation)}: ${groupThousands(String(u.calls))} call${u.calls === 1 ? '' : 's'}, ${money(u.cost, currency)}`);
   }
   for (const o of result.operations.filter((op) => op.status !== 'ok')) {
     lines.push('', `${style.bold(safeText(o.operation))}: margin ${o.margin === undefined ? '—' : percent(o.margin)}`);

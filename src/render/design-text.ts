@@ -1,12 +1,15 @@
+import type { Finding } from '../core/check.js';
 import type { Design } from '../core/design.js';
 import { percent } from '../core/design.js';
 import type { TableChange } from '../core/table.js';
 import { type Modifier, describeStack, worstCase, worstStack } from '../core/modifiers.js';
 import type { Style } from '../ui.js';
-import { count, marginCell, money, ratioNumber, safeText, signedPercent } from './format.js';
+import { count, credits, marginCell, money, moneyColumn, ratioNumber, safeText, signedPercent } from './format.js';
 import { textTable } from './table.js';
 
 export interface DesignSummary {
+  /** What `credits check` would find in the designed table: the verdict is the same. */
+  findings: readonly Finding[];
   /** Discounts the table defines: the summary adds each operation's worst case under them. */
   modifiers?: Modifier[];
   source: string;
@@ -30,10 +33,11 @@ export function renderDesign(summary: DesignSummary, style: Style): string {
   }
   lines.push('');
   const stack = summary.modifiers && summary.modifiers.length > 0 ? worstStack(summary.modifiers) : undefined;
-  const rows = d.operations.map((o) => {
+  const costs = moneyColumn(d.operations.map((o) => o.cost), currency);
+  const rows = d.operations.map((o, i) => {
     const row = [
       safeText(o.operation) + (o.pinned ? style.dim(' (pinned)') : ''),
-      money(o.cost, currency),
+      costs[i]!,
       ratioNumber(o.rawCredits),
       ratioNumber(o.multiplier),
       count(o.credits),
@@ -62,12 +66,13 @@ export function renderDesign(summary: DesignSummary, style: Style): string {
         (c.priceBefore.eq(d.price.perCredit) ? '' : `, price ${money(c.priceBefore, currency)} → ${money(d.price.perCredit, currency)} per credit`),
     );
   }
-  const under = d.operations.filter((o) => o.belowFloor).length;
-  lines.push(
-    under === 0
-      ? `Every margin clears the floor of ${percent(d.floor)}.`
-      : style.yellow(`${under} operation${under === 1 ? '' : 's'} under the floor of ${percent(d.floor)}.`),
-  );
+  const { findings } = summary;
+  if (findings.length === 0) {
+    lines.push(`Every margin clears the floor of ${percent(d.floor)}${stack && stack.parts.length > 0 ? ', with the deepest discounts too' : ''}.`);
+  } else {
+    lines.push(style.yellow(`${findings.length} finding${findings.length === 1 ? '' : 's'} that \`credits check\` reports for this table:`));
+    for (const f of findings) lines.push(`  ${f.severity === 'error' ? style.red(f.severity) : style.yellow(f.severity)} ${f.code}${f.operation ? ` ${safeText(f.operation)}` : ''}: ${safeText(f.message)}`);
+  }
   return lines.join('\n');
 }
 
@@ -81,7 +86,7 @@ export function renderPriceLines(price: Design['price'], currency: string, style
   const perCredit = money(price.perCredit, currency);
   const basis = from;
   return [
-    `${style.bold('Price:')} ${price.display} (${perCredit} per credit)`,
+    `${style.bold('Price:')} ${price.display}${price.pack.credits.eq(1) ? '' : ` (${perCredit} per credit)`}`,
     `  ${basis} is ${money(price.costPerCredit, currency)}; at a ${percent(price.targetMargin)} target margin that is ${money(price.raw, currency)}, rounded up to ${perCredit}`,
   ];
 }
@@ -91,9 +96,9 @@ export function renderChanges(changes: readonly TableChange[], priceBefore: stri
   if (priceBefore !== priceAfter) lines.push(`  price: ${priceBefore} → ${priceAfter}`);
   for (const c of changes) {
     const name = safeText(c.operation);
-    if (c.before && c.after) lines.push(`  ${name}: ${count(c.before)} → ${count(c.after)} credits`);
-    else if (c.after) lines.push(`  + ${name}: ${count(c.after)} credits (new)`);
-    else if (c.before) lines.push(`  − ${name}: removed (was ${count(c.before)} credits)`);
+    if (c.before && c.after) lines.push(`  ${name}: ${count(c.before)} → ${credits(c.after)}`);
+    else if (c.after) lines.push(`  + ${name}: ${credits(c.after)} (new)`);
+    else if (c.before) lines.push(`  − ${name}: removed (was ${credits(c.before)})`);
   }
   return lines.length === 0 ? 'No credits changed.' : `Changes:\n${lines.join('\n')}`;
 }

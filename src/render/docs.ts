@@ -23,10 +23,11 @@ const credits = (n: Dec) => groupThousands(n.toFixed());
 
 export function describeModifier(m: Modifier): string {
   const change = (factor: Dec) => (factor.lt(ONE) ? `${percent(ONE.minus(factor))} off` : `${percent(factor.minus(ONE))} extra`);
-  const pad = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  const clock = (h: number, minute: string) => `${String(h).padStart(2, '0')}:${minute}`;
   switch (m.kind) {
     case 'time':
-      return `${m.name}: ${change(m.factor)} between ${pad(m.hours_utc[0])} and ${pad(m.hours_utc[1])} UTC`;
+      // [2, 6] covers the whole of hours 2 to 6: 02:00 to 06:59 UTC.
+      return `${m.name}: ${change(m.factor)} from ${clock(m.hours_utc[0], '00')} to ${clock(m.hours_utc[1], '59')} UTC`;
     case 'load':
       return `${m.name}: ${change(m.factor)} while the platform is above ${percent(m.above)} load`;
     case 'commitment':
@@ -44,8 +45,16 @@ export function workedExample(operations: CustomerDocs['operations'], perCredit:
   return { operation: op.operation, calls, credits: total, overage: formatMoney(total.times(perCredit).toDecimalPlaces(2), currency) };
 }
 
+/** Plans make extra credits an overage; without plans every credit is paid as used. */
+function wording(d: CustomerDocs): { priced: string; example: (amount: string) => string } {
+  return d.plans.length > 0
+    ? { priced: 'Credits beyond your plan cost', example: (amount) => `${amount} over plan` }
+    : { priced: 'Credits cost', example: (amount) => `costing ${amount}` };
+}
+
 export function renderDocsMarkdown(d: CustomerDocs): string {
-  const lines = [`# ${markdownCell(d.title)}`, '', `Every call to the API uses credits. Operations that take more work use more credits. Credits beyond your plan cost **${markdownCell(d.overage)}**.`, '', '## Credits per operation', '', '| Operation | Credits |', '|---|---:|'];
+  const words = wording(d);
+  const lines = [`# ${markdownCell(d.title)}`, '', `Every call to the API uses credits. Operations that take more work use more credits. ${words.priced} **${markdownCell(d.overage)}**.`, '', '## Credits per operation', '', '| Operation | Credits |', '|---|---:|'];
   for (const op of d.operations) lines.push(`| ${markdownCell(op.operation)}${op.description ? ` — ${markdownCell(op.description)}` : ''} | ${credits(op.credits)} |`);
   if (d.plans.length > 0) {
     lines.push('', '## Plans', '', '| Plan | Price per month | Included credits |', '|---|---:|---:|');
@@ -58,7 +67,7 @@ export function renderDocsMarkdown(d: CustomerDocs): string {
   }
   if (d.example) {
     const e = d.example;
-    lines.push('', '## Example', '', `${e.calls} × ${markdownCell(e.operation)} = ${credits(e.credits)} credits, ${markdownCell(e.overage)} over plan.`);
+    lines.push('', '## Example', '', `${e.calls} × ${markdownCell(e.operation)} = ${credits(e.credits)} credits, ${words.example(markdownCell(e.overage))}.`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -71,7 +80,7 @@ ${d.plans.map((p) => `<tr><td>${html(p.name)}</td><td class="n">${html(p.price)}
 </tbody></table>
 <p>Usage beyond a plan's included credits costs ${html(d.overage)}.</p>`;
   const discounts = d.discounts.length === 0 ? '' : `<h2>Discounts</h2>\n<ul>${d.discounts.map((t) => `<li>${html(t)}</li>`).join('')}</ul>`;
-  const example = d.example ? `<h2>Example</h2>\n<p>${d.example.calls} × ${html(d.example.operation)} = ${credits(d.example.credits)} credits, ${html(d.example.overage)} over plan.</p>` : '';
+  const example = d.example ? `<h2>Example</h2>\n<p>${d.example.calls} × ${html(d.example.operation)} = ${credits(d.example.credits)} credits, ${wording(d).example(html(d.example.overage))}.</p>` : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -88,7 +97,7 @@ th, td { border-bottom: 1px solid #d0d7de; padding: .4rem .6rem; text-align: lef
 </head>
 <body>
 <h1>${html(d.title)}</h1>
-<p>Every call to the API uses credits. Operations that take more work use more credits. Credits beyond your plan cost <strong>${html(d.overage)}</strong>.</p>
+<p>Every call to the API uses credits. Operations that take more work use more credits. ${wording(d).priced} <strong>${html(d.overage)}</strong>.</p>
 <h2>Credits per operation</h2>
 <table><thead><tr><th>Operation</th><th class="n">Credits</th></tr></thead><tbody>
 ${rows}

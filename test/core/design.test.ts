@@ -76,17 +76,15 @@ describe('design choices', () => {
     expect(result.price.perCredit.toFixed()).toBe('0.001');
   });
 
-  it('warns about operations under the floor and arbitrage holes', () => {
+  it('marks operations under the floor and arbitrage holes (reported as check findings, not warnings)', () => {
     const underFloor = design(WORKED_EXAMPLE, { ...PARAMS, floor: d('0.82') });
-    expect(underFloor.warnings).toEqual([
-      'image_upload margin 80% is under the floor of 82%',
-      'video_processing margin 80% is under the floor of 82%',
-    ]);
+    expect(underFloor.operations.filter((o) => o.belowFloor).map((o) => o.operation)).toEqual(['image_upload', 'video_processing']);
+    expect(underFloor.warnings).toEqual([]);
     // Pinned at 100 credits, video processing costs $0.50 and earns $0.10.
     const ops = WORKED_EXAMPLE.map((o, i) => ({ ...o, volume: d([1000, 1000, 1000, 1000, 1][i]!) }));
     const hole = design(ops, { ...PARAMS, pinned: { video_processing: d(100) } });
     expect(hole.operations[4]!.margin.toFixed()).toBe('-4');
-    expect(hole.warnings).toContain('video_processing loses money: margin −400% (an arbitrage hole)');
+    expect(hole.operations[4]!.belowFloor).toBe(true);
   });
 
   it('rejects zero costs and non-positive multipliers', () => {

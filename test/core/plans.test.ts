@@ -78,7 +78,7 @@ describe('modifiers', () => {
 
   it('describes discounts for customers', () => {
     expect(modifiers.map(describeModifier)).toEqual([
-      'off_peak: 30% off between 02:00 and 06:00 UTC',
+      'off_peak: 30% off from 02:00 to 06:59 UTC',
       'peak_load: 50% extra while the platform is above 90% load',
       'commitment: 20% off from 100,000 credits a month; 40% off from 1,000,000 credits a month',
     ]);

@@ -71,4 +71,29 @@ describe('properties of the method', () => {
       }),
     );
   });
+
+  it('with pinned operations, --max-levels N still leaves at most N distinct values, pinned ones counted', () => {
+    fc.assert(
+      fc.property(
+        fc.array(positive, { minLength: 2, maxLength: 15 }),
+        fc.array(fc.constantFrom('1', '3', '5', '7', '100', '250'), { minLength: 1, maxLength: 3 }),
+        fc.integer({ min: 1, max: 6 }),
+        (costs, pins, n) => {
+          const pinned = Object.fromEntries(pins.slice(0, costs.length - 1).map((credits, i) => [`op${i}`, new Dec(credits)]));
+          const ops = costs.map((cost, i) => ({ operation: `op${i}`, cost, samples: 1 }));
+          const pinnedLevels = new Set(Object.values(pinned).map((c) => c.toFixed())).size;
+          let result;
+          try {
+            result = design(ops, { ...PARAMS, maxLevels: n, pinned });
+          } catch (error) {
+            // Refused only when the pinned values alone exceed N, or fill N with nothing on the ladder to share.
+            expect(pinnedLevels >= n, (error as Error).message).toBe(true);
+            return;
+          }
+          expect(result.levels).toBeLessThanOrEqual(n);
+          for (const [op, credits] of Object.entries(pinned)) expect(result.operations.find((o) => o.operation === op)!.credits.eq(credits)).toBe(true);
+        },
+      ),
+    );
+  });
 });

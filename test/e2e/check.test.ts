@@ -137,7 +137,7 @@ describe('credits check', () => {
     expect(run.code).toBe(1);
     const line = lineOf('video_processing');
     expect(run.stdout.split('\n')).toContain(
-      `::error file=credits.yaml,line=${line},title=credits negative-margin (video_processing)::video_processing loses money: it costs 3 and earns 2.5 (margin −20%25); raise its credits or the price`,
+      `::error file=credits.yaml,line=${line},title=credits negative-margin (video_processing)::video_processing loses money: it costs 3 and earns 2.5 (margin −20%25); run \`credits design costs.csv\``,
     );
     const withText = credits(['check'], { cwd: repo, env: { GITHUB_ACTIONS: 'true' } });
     expect(withText.stdout).toContain('┌');

@@ -19,9 +19,9 @@ describe('credits design on the worked example', () => {
     const row = (op: string) => run.stdout.split('\n').find((line) => line.startsWith(`│ ${op} `))!.split('│').map((c) => c.trim()).filter(Boolean);
     expect(row('image_upload')).toEqual(['image_upload', '$0.0002', '1', '1', '1', '0%', '80%']);
     expect(row('basic_resize')).toEqual(['basic_resize', '$0.0008', '4', '1', '5', '+25%', '84%']);
-    expect(row('ai_analysis')).toEqual(['ai_analysis', '$0.015', '75', '1.5', '100', '−11.1%', '85%']);
-    expect(row('background_removal')).toEqual(['background_removal', '$0.04', '200', '1.2', '250', '+4.2%', '84%']);
-    expect(row('video_processing')).toEqual(['video_processing', '$0.50', '2500', '1', '2,500', '0%', '80%']);
+    expect(row('ai_analysis')).toEqual(['ai_analysis', '$0.0150', '75', '1.5', '100', '−11.1%', '85%']);
+    expect(row('background_removal')).toEqual(['background_removal', '$0.0400', '200', '1.2', '250', '+4.2%', '84%']);
+    expect(row('video_processing')).toEqual(['video_processing', '$0.5000', '2500', '1', '2,500', '0%', '80%']);
     expect(run.stdout).toContain('Price: $1 per 1,000 credits ($0.001 per credit)');
     expect(run.stdout).toContain('(basis worst) is $0.0002');
     expect(run.stdout).not.toMatch(/\u001b\[/);

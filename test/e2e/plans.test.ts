@@ -71,7 +71,7 @@ describe('modifiers', () => {
         line,
         committed: 1,
         expected: 0,
-        message: 'with off_peak 0.7 × commitment 0.6, image_upload costs floor(1 × 0.42) = 0 credits: a free call; raise its credits or limit the discounts',
+        message: 'with off_peak 0.7 × commitment 0.6, image_upload costs floor(1 × 0.42) = 0 credits: a free call; run `credits design costs.csv --pin image_upload=5`, or limit the discounts',
       }),
     ]);
   });
@@ -104,7 +104,7 @@ describe('credits docs', () => {
     expect(markdown).toContain('| Starter | $29 | 50,000 |');
     expect(markdown).toContain('Credits beyond your plan cost **$1 per 1,000 credits**.');
     expect(markdown).toContain('100 × ai\\_analysis = 10,000 credits, $10 over plan.');
-    expect(markdown).toContain('- off\\_peak: 30% off between 02:00 and 06:00 UTC');
+    expect(markdown).toContain('- off\\_peak: 30% off from 02:00 to 06:59 UTC');
     expectNoCostsOrMargins(markdown);
   });
 

@@ -28,8 +28,8 @@ describe('credits price', () => {
     expect(run.code).toBe(0);
     // K = 0.0002 → 0.0002 / 0.1 = 0.002
     expect(run.stdout).toContain('Price: $2 per 1,000 credits ($0.002 per credit)');
-    expect(run.stdout).toMatch(/│ image_upload\s+│\s+1 │\s+\$0\.0002 │\s+\$0\.0002 │\s+90% │/);
-    expect(run.stdout).toMatch(/│ ai_analysis\s+│\s+100 │\s+\$0\.015 │\s+\$0\.00015 │\s+92\.5% │/);
+    expect(run.stdout).toMatch(/│ image_upload\s+│\s+1 │\s+\$0\.0002 │\s+\$0\.00020 │\s+90% │/);
+    expect(run.stdout).toMatch(/│ ai_analysis\s+│\s+100 │\s+\$0\.0150 │\s+\$0\.00015 │\s+92\.5% │/);
     const json = JSON.parse(credits(['price', '--margin', '0.9', '--json'], { cwd: dir }).stdout);
     expect(json.price.per_credit).toBe(0.002);
     expect(json.operations.video_processing).toEqual({ credits: 2500, cost: 0.5, margin: 0.9, below_floor: false });

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { type DesignFlags, deriveTable, resolveSettings } from '../../src/commands/derive.js';
 import { DesignError } from '../../src/core/errors.js';
-import { CliError, InputError } from '../../src/io/errors.js';
+import { CliError, InputError, InputErrors } from '../../src/io/errors.js';
 import { parseTable, renderTable } from '../../src/io/table.js';
 import { readUsage } from '../../src/io/usage.js';
 
@@ -86,8 +86,10 @@ describe('readers given arbitrary input', () => {
         try {
           bounded(() => parseTable({ name: 'credits.yaml', bytes: Buffer.from(text) }));
         } catch (error) {
-          expect(error).toBeInstanceOf(InputError);
-          expectUserError(error, 'credits.yaml');
+          for (const problem of error instanceof InputErrors ? error.errors : [error]) {
+            expect(problem).toBeInstanceOf(InputError);
+            expectUserError(problem, 'credits.yaml');
+          }
         }
       }),
       { numRuns: 300 },
@@ -106,8 +108,10 @@ describe('readers given arbitrary input', () => {
         try {
           bounded(() => parseTable({ name: 'credits.yaml', bytes: Buffer.from(stringify(copy)) }));
         } catch (error) {
-          expect(error).toBeInstanceOf(InputError);
-          expect((error as InputError).detail).toMatch(/^[\w.[\]"()-]+[^\n]*: /);
+          for (const problem of error instanceof InputErrors ? error.errors : [error]) {
+            expect(problem).toBeInstanceOf(InputError);
+            expect((problem as InputError).detail).toMatch(/^[\w.[\]"()-]+[^\n]*: /);
+          }
         }
       }),
       { numRuns: 300 },
