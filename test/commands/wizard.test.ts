@@ -99,6 +99,34 @@ describe('the wizard flow', () => {
     expect(plan.flags.multiplier).toEqual(['background_removal=1']);
   });
 
+  it('never offers 0 as a rate: Enter and 0 are refused, and a price per million is taken', async () => {
+    writeFileSync(join(cwd, 'usage.csv'), 'operation,cpu_ms\nsmall,10\nbig,250\n');
+    const empty = scripted(['file', 'usage.csv', '']);
+    await expect(planWizard({}, empty.prompts, ui)).rejects.toThrow('rejected "": Enter a rate greater than 0, such as 0.0000004 or 0.4/1M');
+    expect(empty.asked[2]!.default).toBeUndefined();
+    await expect(planWizard({}, scripted(['file', 'usage.csv', '0']).prompts, ui)).rejects.toThrow('rejected "0"');
+    const { prompts } = scripted(['file', 'usage.csv', '0.4/1M', undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect((await planWizard({}, prompts, ui)).flags.rate).toEqual(['cpu_ms=0.0000004']);
+  });
+
+  it('asks for another path when the answer to "Design over it?" is no', async () => {
+    copyFileSync(join(FIXTURES, 'image-api.csv'), join(cwd, 'costs.csv'));
+    writeFileSync(join(cwd, 'credits.yaml'), 'kept: true\n');
+    const { prompts, asked } = scripted([...Array(8).fill(undefined), 'credits.yaml', false, 'other.yaml']);
+    const plan = await planWizard({ costs: 'costs.csv' }, prompts, ui);
+    expect(plan.out).toBe('other.yaml');
+    expect(asked.at(-1)).toMatchObject({ message: 'Write the table to', default: 'credits.new.yaml' });
+  });
+
+  it('asks which decimal mark a European export uses, and prints the flag', async () => {
+    writeFileSync(join(cwd, 'costs.csv'), 'operation;cost\nupload;0,004\nvideo;1,25\n');
+    const { prompts, asked } = scripted([undefined, undefined, [], undefined, undefined, undefined, undefined, undefined]);
+    const plan = await planWizard({ costs: 'costs.csv' }, prompts, ui);
+    expect(asked[0]).toMatchObject({ kind: 'select', message: 'costs.csv writes a number as "0,004", which reads differently by locale. What is its decimal mark?', default: 'comma' });
+    expect(plan.flags.decimalComma).toBe(true);
+    expect(equivalentCommand(plan)).toBe('credits design costs.csv --decimal-comma');
+  });
+
   it('quotes what a shell would split', () => {
     expect(equivalentCommand({ costs: 'my costs.csv', out: "it's.yaml", flags: { ladder: '1,3,10' } })).toBe(
       "credits design 'my costs.csv' --ladder 1,3,10 -o 'it'\\''s.yaml'",
