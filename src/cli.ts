@@ -176,6 +176,32 @@ export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: C
     );
 
   program
+    .command('diff')
+    .description("what a new table changes: credits, price, plans and modifiers, and with usage each customer's bill")
+    .argument('<old>', 'the old table: a file, or REV:path read through git (the new table with --base-ref)')
+    .argument('[new]', 'the new table: a file, or REV:path')
+    .option('--base-ref <rev>', 'compare the table with itself at this revision: NEW --base-ref main is main:NEW NEW')
+    .option('--usage <file>', "usage log whose calls are billed under both tables, per customer")
+    .option('--customer-plans <file>', 'CSV of customer_id,plan: bill those customers on their plan (others pay as they go)')
+    .option('--since <when>', 'only calls since 7d, 24h, or an ISO 8601 date')
+    .option('--until <when>', 'only calls before 7d, 24h, or an ISO 8601 date')
+    .option('--now <iso>', 'the moment relative windows count back from (default: now)')
+    .option('--column <role=name>', 'map operation, cost, credits, timestamp or customer to a column of the log (repeatable)', pair('--column', 'text'))
+    .option('--delimiter <char>', 'field delimiter of the log: , or ";" or tab (default: detected from the header)', delimiter)
+    .option('--decimal-comma', 'the log writes 0,004 for 0.004')
+    .option('--decimal-point', 'the log writes 1,250 for 1250')
+    .option('--threshold <ratio>', 'a rise over this ratio fails (exit 1) and is phased in steps', number('--threshold'), '0.2')
+    .option('--max-step <ratio>', 'largest monthly rise in a step schedule', number('--max-step'), '0.2')
+    .option('--top <n>', 'customers to show', positiveInteger('--top'), 10)
+    .addOption(new Option('--format <format>', 'text, json, markdown or github annotations (default: text)').choices(['text', 'json', 'markdown', 'github']))
+    .option('--notice <file>', 'write a customer-facing notice of the change (markdown; - for stdout)')
+    .option('--effective <date>', 'when the change takes effect, for the notice')
+    .option('--reason <operation=text>', 'why an operation changes, one sentence for the notice (repeatable)', pair('--reason', 'text'))
+    .action(async (old: string, next: string | undefined, options, command: Command) =>
+      run(async (ui) => (await import('./commands/diff.js')).diffCommand({ ...options, old, ...(next !== undefined && { new: next }) }, ui), command),
+    );
+
+  program
     .command('plans')
     .description('price the plans of a table: included credits, discount and worst-case margin')
     .option('--table <file>', 'credit table', 'credits.yaml')

@@ -136,10 +136,13 @@ describe('a hostile table', () => {
     expect(github.stdout).not.toMatch(/@acme|#1/);
   });
 
-  it('has no way to make credits start another program: no source file imports child_process', () => {
+  it('starts another program in one place only: git, by argument list, never a shell', () => {
     const sources = readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
     expect(sources.length).toBeGreaterThan(20);
     const starting = sources.filter((f) => /from ['"](node:)?child_process['"]/.test(readFileSync(join(ROOT, 'src', f), 'utf8')));
-    expect(starting).toEqual([]);
+    expect(starting).toEqual([join('io', 'git.ts')]);
+    const git = readFileSync(join(ROOT, 'src', 'io', 'git.ts'), 'utf8');
+    expect(git).toMatch(/import \{ execFile \} from 'node:child_process';/);
+    expect(git).not.toMatch(/\bexec\(|execSync|spawn|shell:/);
   });
 });

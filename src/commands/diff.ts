@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
+import { Dec } from '../core/decimal.js';
+import { type CustomerCalls, type PlanTerms, customerImpact, diffTables, risesOver } from '../core/diff.js';
+import { parseInstant } from '../core/time.js';
+import { writeFileAtomic } from '../io/atomic.js';
+import { parseCsv } from '../io/csv.js';
+import { CliError, InputError } from '../io/errors.js';
+import { parseRevision, readRevision } from '../io/git.js';
+import { STDIN, readSource } from '../io/source.js';
+import { type LoadedTable, loadTable, parseTable } from '../io/table.js';
+import { type UsageTotals, readUsage } from '../io/usage.js';
+import { type DiffReport, diffVerdict, renderDiffGithub, renderDiffJson, renderDiffMarkdown, renderDiffText, renderNotice } from '../render/diff.js';
+import type { Ui } from '../ui.js';
+import { plansOf } from './table-sections.js';
+import { type UsageFlags, progressBar, usageOptions, usageWindow } from './usage-window.js';
+
+export type DiffFormat = 'text' | 'json' | 'markdown' | 'github';
+
+export interface DiffOptions extends UsageFlags {
+  old: string;
+  new?: string;
+  baseRef?: string;
+  usage?: string;
+  customerPlans?: string;
+  threshold: string;
+  maxStep: string;
+  top: number;
+  format?: DiffFormat;
+  notice?: string;
+  effective?: string;
+  reason?: string[];
+}
+
+/** A table named on the command line: a file, or REV:path read through git when no such file exists. */
+async function loadTableArg(spec: string): Promise<{ loaded: LoadedTable; file: string }> {
+  const revision = existsSync(spec) ? undefined : parseRevision(spec);
+  if (!revision) return { loaded: await loadTable(spec), file: spec };
+  return { loaded: parseTable(await readRevision(revision)), file: revision.path };
+}
+
+/** The customer → plan mapping: a CSV with customer_id (or customer) and plan columns. */
+async function customerPlans(path: string, known: ReadonlySet<string>): Promise<Map<string, string>> {
+  const table = parseCsv(await readSource(path, 'customer plans file'));
+  const find = (keys: string[], role: string) => {
+    const column = table.columns.find((c) => keys.includes(c.key));
+    if (!column) throw new InputError(table.file, `no ${role} column (expected one of ${keys.join(', ')})`, { line: 1 });
+    return column;
+  };
+  const customer = find(['customer_id', 'customer'], 'customer');
+  const plan = find(['plan', 'plan_name'], 'plan');
+  const mapping = new Map<string, string>();
+  for (const row of table.rows) {
+    const id = (row.cells[customer.column - 1] ?? '').trim();
+    const name = (row.cells[plan.column - 1] ?? '').trim();
+    if (!known.has(name)) {
+      throw new InputError(table.file, `plan "${name}" is in neither table (plans: ${[...known].join(', ') || 'none'})`, { line: row.line, column: plan.column });
+    }
+    if (mapping.has(id)) throw new InputError(table.file, `customer "${id}" is mapped twice`, { line: row.line, column: customer.column });
+    mapping.set(id, name);
+  }
+  return mapping;
+}
+
+/** Calls per customer and operation, from the log's per-operation totals. A log without customers is one customer. */
+function callsByCustomer(totals: UsageTotals, plans: ReadonlyMap<string, string> | undefined): CustomerCalls[] {
+  const customers = new Map<string, Map<string, number>>();
+  for (const op of totals.operations.values()) {
+    const entries = totals.hasCustomers ? [...op.customers.values()].map((c) => [c.customer, c.calls] as const) : [['(all calls)', op.calls] as const];
+    for (const [customer, calls] of entries) {
+      const byOperation = customers.get(customer) ?? new Map<string, number>();
+      byOperation.set(op.operation, (byOperation.get(op.operation) ?? 0) + calls);
+      customers.set(customer, byOperation);
+    }
+  }
+  return [...customers].map(([customer, calls]) => {
+    const plan = plans?.get(customer);
+    return { customer, calls, ...(plan !== undefined && { plan }) };
+  });
+}
+
+function ratioFlag(text: string, flag: string): Dec {
+  const value = new Dec(text);
+  if (value.lte(0)) throw new CliError(`${flag} must be greater than 0, got ${text}`);
+  return value;
+}
+
+export async function diffCommand(options: DiffOptions, ui: Ui, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const format: DiffFormat = options.format ?? (ui.json ? 'json' : 'text');
+  const threshold = ratioFlag(options.threshold, '--threshold');
+  const maxStep = ratioFlag(options.maxStep, '--max-step');
+  if (options.baseRef !== undefined && options.new !== undefined) throw new CliError('--base-ref takes the one table it compares with its committed self; give OLD NEW, or NEW --base-ref REV');
+  const [oldSpec, newSpec] = options.baseRef !== undefined ? [`${options.baseRef}:${options.old}`, options.old] : [options.old, options.new];
+  if (newSpec === undefined) throw new CliError("missing the new table: give OLD NEW (files or REV:path), or NEW --base-ref REV");
+  const effective = options.effective !== undefined ? parseInstant(options.effective) : undefined;
+  if (effective !== undefined && Number.isNaN(effective)) throw new CliError(`--effective takes an ISO 8601 date such as 2026-12-01, got "${options.effective}"`);
+  const reasons = new Map(
+    (options.reason ?? []).map((r) => {
+      const at = r.indexOf('=');
+      return [r.slice(0, at).trim(), r.slice(at + 1).trim()] as const;
+    }),
+  );
+  const window = usageWindow(options);
+  if (options.usage === undefined && (options.customerPlans !== undefined || options.since !== undefined || options.until !== undefined)) {
+    throw new CliError('--customer-plans, --since and --until describe the usage; give --usage FILE');
+  }
+  if (options.notice === STDIN && format !== 'text') throw new CliError(`--notice - prints the notice on stdout, where the ${format} report goes; write it to a file`);
+
+  const [before, after] = [await loadTableArg(oldSpec), await loadTableArg(newSpec)];
+  const [oldTable, newTable] = [before.loaded.table, after.loaded.table];
+  for (const name of reasons.keys()) {
+    if (!newTable.operations[name] && !oldTable.operations[name]) throw new CliError(`--reason ${name}: not an operation of either table`);
+  }
+  const plansBefore: PlanTerms[] = plansOf(before.loaded);
+  const plansAfter: PlanTerms[] = plansOf(after.loaded);
+  const tables = diffTables(oldTable, newTable, { threshold, maxStep, plansBefore, plansAfter });
+
+  const report: DiffReport = {
+    old: oldSpec,
+    new: newSpec,
+    newFile: after.file,
+    currency: newTable.currency,
+    threshold,
+    maxStep,
+    top: options.top,
+    tables,
+    failed: false,
+    lineOf: (operation) => after.loaded.lineOf(['operations', operation]),
+  };
+  if (options.usage !== undefined) {
+    const progress = progressBar(ui);
+    const totals = await readUsage(options.usage, usageOptions(options, window, progress));
+    if (progress) process.stderr.write('\r\u001b[K');
+    const mapping = options.customerPlans === undefined ? undefined : await customerPlans(options.customerPlans, new Set([...plansBefore, ...plansAfter].map((p) => p.name)));
+    for (const [customer, plan] of mapping ?? []) {
+      const missing = !plansBefore.some((p) => p.name === plan) ? oldSpec : !plansAfter.some((p) => p.name === plan) ? newSpec : undefined;
+      if (missing) throw new CliError(`${options.customerPlans}: customer ${customer} is on plan ${plan}, which ${missing} does not have`);
+    }
+    const customers = callsByCustomer(totals, mapping);
+    const unmapped = mapping ? customers.filter((c) => c.plan === undefined).length : 0;
+    const notes = [
+      ...(totals.hasCustomers ? [] : ['the log has no customer column, so all calls are billed as one customer']),
+      ...(unmapped > 0 ? [`${unmapped} customer${unmapped === 1 ? ' is' : 's are'} not in ${options.customerPlans}: billed pay as you go`] : []),
+    ];
+    report.usage = { file: totals.file, rows: totals.rows, skipped: totals.skipped, window: window.text, plans: mapping !== undefined, ...(notes.length > 0 && { note: notes.join('; ') }) };
+    report.impact = customerImpact(customers, oldTable, newTable, {
+      threshold,
+      plansBefore: new Map(plansBefore.map((p) => [p.name, p])),
+      plansAfter: new Map(plansAfter.map((p) => [p.name, p])),
+    });
+  }
+  report.failed = report.impact
+    ? report.impact.overThreshold > 0
+    : tables.operations.some((o) => o.steps !== undefined) || risesOver(tables.price.before, tables.price.after, threshold);
+
+  switch (format) {
+    case 'json':
+      ui.out(renderDiffJson(report));
+      break;
+    case 'github': {
+      const annotations = renderDiffGithub(report);
+      if (annotations) ui.out(annotations);
+      ui.out(diffVerdict(report));
+      break;
+    }
+    case 'markdown': {
+      const markdown = renderDiffMarkdown(report);
+      ui.out(markdown);
+      const summary = env['GITHUB_STEP_SUMMARY'];
+      if (summary) await appendFile(summary, markdown).catch((error: Error) => ui.warn(`could not append to GITHUB_STEP_SUMMARY: ${error.message}`));
+      break;
+    }
+    case 'text':
+      ui.out(renderDiffText(report, ui.style));
+      break;
+  }
+  if (options.notice !== undefined) {
+    const notice = renderNotice(report, { ...(effective !== undefined && { effective: new Date(effective) }), reasons });
+    if (options.notice === STDIN) ui.out(`\n${notice}`);
+    else {
+      await writeFileAtomic(options.notice, notice);
+      ui.err(`Wrote ${options.notice}`);
+    }
+  }
+  return report.failed ? 1 : 0;
+}
