@@ -9,11 +9,12 @@ import { CliError, InputError } from '../io/errors.js';
 import { parseRevision, readRevision } from '../io/git.js';
 import { STDIN, readSource } from '../io/source.js';
 import { type LoadedTable, loadTable, parseTable } from '../io/table.js';
-import { type UsageTotals, readUsage } from '../io/usage.js';
+import { readUsage } from '../io/usage.js';
+import type { CreditTable } from '../core/table.js';
 import { type DiffReport, diffVerdict, renderDiffGithub, renderDiffJson, renderDiffMarkdown, renderDiffText, renderNotice } from '../render/diff.js';
 import type { Ui } from '../ui.js';
 import { plansOf } from './table-sections.js';
-import { type UsageFlags, progressBar, usageOptions, usageWindow } from './usage-window.js';
+import { type UsageFlags, type UsageWindow, fixedBound, progressBar, usageOptions, usageWindow } from './usage-window.js';
 
 export type DiffFormat = 'text' | 'json' | 'markdown' | 'github';
 
@@ -22,6 +23,8 @@ export interface DiffOptions extends UsageFlags {
   new?: string;
   baseRef?: string;
   usage?: string;
+  db?: string;
+  relation: string;
   customerPlans?: string;
   threshold: string;
   maxStep: string;
@@ -62,20 +65,57 @@ async function customerPlans(path: string, known: ReadonlySet<string>): Promise<
   return mapping;
 }
 
-/** Calls per customer and operation, from the log's per-operation totals. A log without customers is one customer. */
-function callsByCustomer(totals: UsageTotals, plans: ReadonlyMap<string, string> | undefined): CustomerCalls[] {
-  const customers = new Map<string, Map<string, number>>();
-  for (const op of totals.operations.values()) {
-    const entries = totals.hasCustomers ? [...op.customers.values()].map((c) => [c.customer, c.calls] as const) : [['(all calls)', op.calls] as const];
-    for (const [customer, calls] of entries) {
-      const byOperation = customers.get(customer) ?? new Map<string, number>();
-      byOperation.set(op.operation, (byOperation.get(op.operation) ?? 0) + calls);
-      customers.set(customer, byOperation);
-    }
+/** Calls by customer and operation in the window, from a log file or a database. */
+interface WindowCalls {
+  source: string;
+  rows: number;
+  skipped: number;
+  /** Without a customer column, all calls are one customer. */
+  hasCustomers: boolean;
+  calls: { customer: string; operation: string; calls: number }[];
+}
+
+async function callsOf(options: DiffOptions, window: UsageWindow, table: CreditTable, ui: Ui): Promise<WindowCalls> {
+  const read = usageOptions(options, window, options.usage !== undefined ? progressBar(ui) : undefined);
+  if (options.db !== undefined) {
+    const { callsPostgres, relationSource } = await import('../io/postgres.js');
+    const { columns } = read;
+    const since = fixedBound(window.since, window);
+    const until = fixedBound(window.until, window);
+    const { calls, hasCustomers } = await callsPostgres(options.db, {
+      dialect: 'postgres',
+      relation: options.relation,
+      columns: {
+        operation: columns.operation ?? 'operation',
+        cost: columns.cost ?? 'actual_cost',
+        timestamp: columns.timestamp ?? 'timestamp',
+        ...(columns.customer !== undefined && { customer: columns.customer }),
+      },
+      table,
+      ...(since && { since }),
+      ...(until && { until }),
+    });
+    return { source: relationSource(options.db, options.relation), rows: calls.reduce((n, c) => n + c.calls, 0), skipped: 0, hasCustomers, calls };
   }
-  return [...customers].map(([customer, calls]) => {
+  const totals = await readUsage(options.usage!, read);
+  if (read.progress) process.stderr.write('\r\u001b[K');
+  const calls = [...totals.operations.values()].flatMap((op) =>
+    totals.hasCustomers ? [...op.customers.values()].map((c) => ({ customer: c.customer, operation: op.operation, calls: c.calls })) : [{ customer: '(all calls)', operation: op.operation, calls: op.calls }],
+  );
+  return { source: totals.file, rows: totals.rows, skipped: totals.skipped, hasCustomers: totals.hasCustomers, calls };
+}
+
+/** Each customer's calls by operation, with the plan they are mapped to. */
+function byCustomer(calls: WindowCalls['calls'], plans: ReadonlyMap<string, string> | undefined): CustomerCalls[] {
+  const customers = new Map<string, Map<string, number>>();
+  for (const { customer, operation, calls: n } of calls) {
+    const byOperation = customers.get(customer) ?? new Map<string, number>();
+    byOperation.set(operation, (byOperation.get(operation) ?? 0) + n);
+    customers.set(customer, byOperation);
+  }
+  return [...customers].map(([customer, counts]) => {
     const plan = plans?.get(customer);
-    return { customer, calls, ...(plan !== undefined && { plan }) };
+    return { customer, calls: counts, ...(plan !== undefined && { plan }) };
   });
 }
 
@@ -101,8 +141,13 @@ export async function diffCommand(options: DiffOptions, ui: Ui, env: NodeJS.Proc
     }),
   );
   const window = usageWindow(options);
-  if (options.usage === undefined && (options.customerPlans !== undefined || options.since !== undefined || options.until !== undefined)) {
-    throw new CliError('--customer-plans, --since and --until describe the usage; give --usage FILE');
+  if (options.db !== undefined && !/^postgres(ql)?:\/\//i.test(options.db)) {
+    throw new CliError(`--db: only postgres:// (or postgresql://) URLs are supported, got "${options.db.split(':')[0]}:…"`);
+  }
+  if (options.db !== undefined && options.usage !== undefined) throw new CliError('--usage reads a log file and --db a database; choose one');
+  const withUsage = options.usage !== undefined || options.db !== undefined;
+  if (!withUsage && (options.customerPlans !== undefined || options.since !== undefined || options.until !== undefined)) {
+    throw new CliError('--customer-plans, --since and --until describe the usage; give --usage FILE or --db URL');
   }
   if (options.notice === STDIN && format !== 'text') throw new CliError(`--notice - prints the notice on stdout, where the ${format} report goes; write it to a file`);
 
@@ -127,22 +172,20 @@ export async function diffCommand(options: DiffOptions, ui: Ui, env: NodeJS.Proc
     failed: false,
     lineOf: (operation) => after.loaded.lineOf(['operations', operation]),
   };
-  if (options.usage !== undefined) {
-    const progress = progressBar(ui);
-    const totals = await readUsage(options.usage, usageOptions(options, window, progress));
-    if (progress) process.stderr.write('\r\u001b[K');
+  if (withUsage) {
+    const usage = await callsOf(options, window, newTable, ui);
     const mapping = options.customerPlans === undefined ? undefined : await customerPlans(options.customerPlans, new Set([...plansBefore, ...plansAfter].map((p) => p.name)));
     for (const [customer, plan] of mapping ?? []) {
       const missing = !plansBefore.some((p) => p.name === plan) ? oldSpec : !plansAfter.some((p) => p.name === plan) ? newSpec : undefined;
       if (missing) throw new CliError(`${options.customerPlans}: customer ${customer} is on plan ${plan}, which ${missing} does not have`);
     }
-    const customers = callsByCustomer(totals, mapping);
+    const customers = byCustomer(usage.calls, mapping);
     const unmapped = mapping ? customers.filter((c) => c.plan === undefined).length : 0;
     const notes = [
-      ...(totals.hasCustomers ? [] : ['the log has no customer column, so all calls are billed as one customer']),
+      ...(usage.hasCustomers ? [] : ['the log has no customer column, so all calls are billed as one customer']),
       ...(unmapped > 0 ? [`${unmapped} customer${unmapped === 1 ? ' is' : 's are'} not in ${options.customerPlans}: billed pay as you go`] : []),
     ];
-    report.usage = { file: totals.file, rows: totals.rows, skipped: totals.skipped, window: window.text, plans: mapping !== undefined, ...(notes.length > 0 && { note: notes.join('; ') }) };
+    report.usage = { file: usage.source, rows: usage.rows, skipped: usage.skipped, window: window.text, plans: mapping !== undefined, ...(notes.length > 0 && { note: notes.join('; ') }) };
     report.impact = customerImpact(customers, oldTable, newTable, {
       threshold,
       plansBefore: new Map(plansBefore.map((p) => [p.name, p])),

@@ -183,8 +183,8 @@ export function billFor(calls: ReadonlyMap<string, number>, table: CreditTable, 
 
 /**
  * Each customer's bill under both tables, largest increase first; the totals;
- * how many rise over the threshold; and those, as grandfather candidates, with
- * their share of the revenue before.
+ * how many rise over the threshold; and those, as grandfather candidates,
+ * with their share of the revenue before, largest share first.
  */
 export function customerImpact(
   customers: readonly CustomerCalls[],
@@ -212,10 +212,13 @@ export function customerImpact(
     revenueBefore,
     revenueAfter,
     overThreshold: over.length,
-    grandfather: over.map((c) => ({
-      customer: c.customer,
-      ...(c.ratio !== undefined && { ratio: c.ratio }),
-      share: revenueBefore.isZero() ? ZERO : c.before.amount.dividedBy(revenueBefore),
-    })),
+    // Heaviest users first: grandfathering them keeps the most revenue at stake.
+    grandfather: over
+      .map((c) => ({
+        customer: c.customer,
+        ...(c.ratio !== undefined && { ratio: c.ratio }),
+        share: revenueBefore.isZero() ? ZERO : c.before.amount.dividedBy(revenueBefore),
+      }))
+      .sort((a, b) => b.share.comparedTo(a.share) || a.customer.localeCompare(b.customer)),
   };
 }

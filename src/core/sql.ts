@@ -144,6 +144,17 @@ ORDER BY margin, operation;
 `;
 }
 
+/** Calls per customer and operation in the window: customer, operation, calls (for `credits diff`). */
+export function callsByCustomerSql(o: AuditSqlOptions & { customer: string }): string {
+  const rules = RULES[o.dialect];
+  return `${ctes(o, rules, [`l.${rules.identifier(o.customer)} AS customer`])}
+SELECT customer, operation, COUNT(*) AS calls
+FROM usage
+GROUP BY customer, operation
+ORDER BY customer, operation;
+`;
+}
+
 /** Each listed operation's `top` costliest customers: operation, customer, calls, total_cost. */
 export function topCustomersSql(o: AuditSqlOptions & { customer: string }, operations: readonly string[], top: number): string {
   const rules = RULES[o.dialect];

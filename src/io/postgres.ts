@@ -1,17 +1,17 @@
 import type { AuditOptions, UsageAggregate } from '../core/audit.js';
 import { auditUsage } from '../core/audit.js';
 import { Dec } from '../core/decimal.js';
-import { type AuditSqlOptions, auditSql, topCustomersSql } from '../core/sql.js';
+import { type AuditSqlOptions, auditSql, callsByCustomerSql, topCustomersSql } from '../core/sql.js';
 import type { CreditTable } from '../core/table.js';
 import { CliError } from './errors.js';
 
-/** The audit run where the logs are: one query for the totals, one for the customers behind flagged operations. */
-export async function auditPostgres(
-  url: string,
-  sql: AuditSqlOptions,
-  options: AuditOptions,
-  table: CreditTable,
-): Promise<{ usage: UsageAggregate[]; rows: number; source: string }> {
+type Client = InstanceType<(typeof import('pg'))['default']['Client']>;
+
+/**
+ * Connects to the database of `url`, checks that the relation has the columns
+ * the query will use (optional ones are taken when present), and runs `work`.
+ */
+async function onRelation<T>(url: string, sql: AuditSqlOptions, doing: string, work: (client: Client, columns: AuditSqlOptions['columns']) => Promise<T>): Promise<T> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   const where = `${new URL(url).host}/${sql.relation}`;
@@ -27,6 +27,28 @@ export async function auditPostgres(
       if (role === 'timestamp' && !sql.since && !sql.until) continue;
       if (!names.has(name)) throw new CliError(`${where} has no column "${name}" for ${role} (columns: ${[...names].join(', ')}); map it with --column ${role}=NAME`);
     }
+    return await work(client, columns);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(`could not ${doing} ${where} on PostgreSQL: ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Where a relation is, as messages name it. */
+export function relationSource(url: string, relation: string): string {
+  return `${new URL(url).host}/${relation}`;
+}
+
+/** The audit run where the logs are: one query for the totals, one for the customers behind flagged operations. */
+export async function auditPostgres(
+  url: string,
+  sql: AuditSqlOptions,
+  options: AuditOptions,
+  table: CreditTable,
+): Promise<{ usage: UsageAggregate[]; rows: number; source: string }> {
+  return onRelation(url, sql, 'audit', async (client, columns) => {
     const options2 = { ...sql, columns };
     const totals = await client.query<{ operation: string; calls: string; total_credits: string | null; total_cost: string }>(auditSql(options2));
     const usage: UsageAggregate[] = totals.rows.map((r) => ({
@@ -47,11 +69,18 @@ export async function auditPostgres(
         }
       }
     }
-    return { usage, rows: usage.reduce((n, u) => n + u.calls, 0), source: where };
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new CliError(`could not audit ${where} on PostgreSQL: ${(error as Error).message}`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+    return { usage, rows: usage.reduce((n, u) => n + u.calls, 0), source: relationSource(url, sql.relation) };
+  });
+}
+
+/** Calls per customer and operation, counted where the logs are. */
+export async function callsPostgres(url: string, sql: AuditSqlOptions): Promise<{ calls: { customer: string; operation: string; calls: number }[]; hasCustomers: boolean }> {
+  return onRelation(url, sql, 'read', async (client, columns) => {
+    if (columns.customer === undefined) {
+      const totals = await client.query<{ operation: string; calls: string }>(auditSql({ ...sql, columns }));
+      return { calls: totals.rows.map((r) => ({ customer: '(all calls)', operation: r.operation, calls: Number(r.calls) })), hasCustomers: false };
+    }
+    const rows = await client.query<{ customer: string; operation: string; calls: string }>(callsByCustomerSql({ ...sql, columns, customer: columns.customer }));
+    return { calls: rows.rows.map((r) => ({ customer: String(r.customer).trim(), operation: r.operation, calls: Number(r.calls) })), hasCustomers: true };
+  });
 }

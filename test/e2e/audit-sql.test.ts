@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { PGlite } from '@electric-sql/pglite';
@@ -126,6 +126,19 @@ describe('the audit as SQL, run by real engines', () => {
       const fromDb = JSON.parse(run.stdout);
       expect(fromDb.usage).toBe(`${new URL(url).host}/analytics.operation_logs`);
       expect({ ...fromDb, usage: 'x', skipped: 0 }).toEqual({ ...fromFile, usage: 'x', skipped: 0 });
+    }, 60_000);
+
+    it('diff --db bills every customer exactly as diff --usage does from the file', async () => {
+      const table = readFileSync(join(dir, 'credits.yaml'), 'utf8');
+      writeFileSync(join(dir, 'raised.yaml'), table.replace('video_processing: { credits: 2500,', 'video_processing: { pinned: true, credits: 5000,'));
+      const fromFile = JSON.parse(credits(['diff', 'credits.yaml', 'raised.yaml', '--usage', 'usage.csv', '--json', ...WINDOW], { cwd: dir }).stdout);
+      const run = await creditsAsync(['diff', 'credits.yaml', 'raised.yaml', '--db', url, '--relation', 'analytics.operation_logs', '--json', ...WINDOW], { cwd: dir });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(1);
+      const fromDb = JSON.parse(run.stdout);
+      expect(fromDb.usage.file).toBe(`${new URL(url).host}/analytics.operation_logs`);
+      expect(fromFile.customers.bills.length).toBeGreaterThan(100);
+      expect(fromDb.customers).toEqual(fromFile.customers);
     }, 60_000);
 
     it('the postgres dialect gives the file audit’s figures', async () => {

@@ -202,7 +202,7 @@ describe('the customer notice and the pull-request comment', () => {
     expect(credits(['design', 'costs.csv'], { cwd: dir }).code).toBe(0);
     const refuse = (args: string[], stderr: string) => expect(credits(['diff', ...args], { cwd: dir })).toMatchObject({ code: 2, stdout: '', stderr: `error: ${stderr}\n` });
     refuse(['credits.yaml'], 'missing the new table: give OLD NEW (files or REV:path), or NEW --base-ref REV');
-    refuse(['credits.yaml', 'credits.yaml', '--customer-plans', 'x.csv'], '--customer-plans, --since and --until describe the usage; give --usage FILE');
+    refuse(['credits.yaml', 'credits.yaml', '--customer-plans', 'x.csv'], '--customer-plans, --since and --until describe the usage; give --usage FILE or --db URL');
     refuse(['credits.yaml', 'missing.yaml'], 'missing.yaml: no such table');
     refuse(['credits.yaml', 'credits.yaml', '--usage', 'nope.csv'], 'nope.csv: no such usage file');
     refuse(['credits.yaml', 'credits.yaml', '--reason', 'ghost=why'], '--reason ghost: not an operation of either table');
