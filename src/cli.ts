@@ -1,3 +1,4 @@
+import { EXIT } from './exit-codes.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { flagNumber } from './core/numbers.js';
 import { DELIMITERS } from './io/csv.js';
@@ -239,7 +240,7 @@ export async function run(argv: readonly string[]): Promise<number> {
   try {
     await program.parseAsync(argv as string[]);
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.INPUT;
     throw error;
   }
   return exitCode;

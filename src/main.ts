@@ -1,11 +1,10 @@
+import { EXIT } from './exit-codes.js';
 import { run } from './cli.js';
 import { CliError } from './io/errors.js';
 import { DesignError } from './core/errors.js';
 import { safeText } from './render/safe-text.js';
 import { colorWanted } from './ui.js';
 
-/** Exit code for a defect in credits itself, kept apart from 1 (findings) and 2 (bad input). */
-const INTERNAL_ERROR = 70;
 
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   // A closed pipe (credits … | head) is the reader's choice, not a failure.
@@ -23,14 +22,14 @@ try {
   process.exitCode = await run(process.argv);
 } catch (error) {
   if (error instanceof CliError) {
-    if (error.exitCode === 130) process.stderr.write(`${safeText(error.message)}\n`);
+    if (error.exitCode === EXIT.CANCELLED) process.stderr.write(`${safeText(error.message)}\n`);
     else for (const line of error.lines) report(line);
     process.exitCode = error.exitCode;
   } else if (error instanceof DesignError) {
     report(error.message);
-    process.exitCode = 2;
+    process.exitCode = EXIT.INPUT;
   } else {
     process.stderr.write(`credits: internal error, please report it with the command you ran:\n${(error as Error)?.stack ?? String(error)}\n`);
-    process.exitCode = INTERNAL_ERROR;
+    process.exitCode = EXIT.INTERNAL;
   }
 }

@@ -1,10 +1,12 @@
+import { EXIT } from '../exit-codes.js';
 import { type AuditOptions, type UsageAggregate, auditUsage } from '../core/audit.js';
 import { Dec } from '../core/decimal.js';
 import { validateFloor } from '../core/design.js';
 import { type AuditSqlOptions, type Dialect, auditSql } from '../core/sql.js';
 import { CliError } from '../io/errors.js';
 import { loadTable } from '../io/table.js';
-import { COST_SCALE, CREDIT_SCALE, type CustomerUsage, readUsage } from '../io/usage.js';
+import { COST_SCALE, CREDIT_SCALE, type CustomerUsage } from '../io/usage-scan.js';
+import { readUsage } from '../io/usage.js';
 import { type AuditReport, auditFailed, renderAuditJson, renderAuditText } from '../render/audit.js';
 import type { Ui } from '../ui.js';
 import { type UsageFlags, fixedBound, progressBar, usageOptions, usageWindow } from './usage-window.js';
@@ -73,7 +75,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
 
   if (options.emitSql) {
     ui.out(auditSql(sqlOptions()));
-    return 0;
+    return EXIT.OK;
   }
 
   let usage: UsageAggregate[];
@@ -104,5 +106,5 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
 
   const report: AuditReport = { table: options.table, usage: source, currency: table.currency, rows, skipped, window: window.text, result: auditUsage(usage, table, auditOptions) };
   ui.out(ui.json ? renderAuditJson(report) : renderAuditText(report, ui.style));
-  return auditFailed(report) ? 1 : 0;
+  return auditFailed(report) ? EXIT.FINDINGS : EXIT.OK;
 }

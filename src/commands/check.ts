@@ -1,3 +1,4 @@
+import { EXIT } from '../exit-codes.js';
 import { appendFile } from 'node:fs/promises';
 import { type Severity, failing, sortFindings } from '../core/check.js';
 import { Dec } from '../core/decimal.js';
@@ -106,5 +107,5 @@ export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.Pr
       if (env['GITHUB_ACTIONS'] === 'true' && options.format === undefined && findings.length > 0) ui.out(renderCheckGithub(report));
       break;
   }
-  return report.failed ? 1 : 0;
+  return report.failed ? EXIT.FINDINGS : EXIT.OK;
 }

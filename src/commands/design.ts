@@ -1,3 +1,4 @@
+import { EXIT } from '../exit-codes.js';
 import { existsSync } from 'node:fs';
 import { type Severity, failing, sortFindings } from '../core/check.js';
 import { creditChanges } from '../core/table.js';
@@ -72,5 +73,5 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
     await writeFileAtomic(options.out, yaml);
     ui.err(`Wrote ${options.out}`);
   }
-  return options.failOn !== undefined && options.failOn !== 'none' && failing(findings, options.failOn).length > 0 ? 1 : 0;
+  return options.failOn !== undefined && options.failOn !== 'none' && failing(findings, options.failOn).length > 0 ? EXIT.FINDINGS : EXIT.OK;
 }

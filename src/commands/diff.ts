@@ -1,3 +1,4 @@
+import { EXIT } from '../exit-codes.js';
 import { existsSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { Dec } from '../core/decimal.js';
@@ -225,5 +226,5 @@ export async function diffCommand(options: DiffOptions, ui: Ui, env: NodeJS.Proc
       ui.err(`Wrote ${options.notice}`);
     }
   }
-  return report.failed ? 1 : 0;
+  return report.failed ? EXIT.FINDINGS : EXIT.OK;
 }

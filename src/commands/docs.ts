@@ -1,3 +1,4 @@
+import { EXIT } from '../exit-codes.js';
 import { formatMoney } from '../core/price.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { STDIN } from '../io/source.js';
@@ -32,5 +33,5 @@ export async function docsCommand(options: DocsOptions, ui: Ui): Promise<number>
     await writeFileAtomic(options.out, text);
     ui.err(`Wrote ${options.out}`);
   }
-  return 0;
+  return EXIT.OK;
 }

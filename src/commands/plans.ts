@@ -1,3 +1,4 @@
+import { EXIT } from '../exit-codes.js';
 import type { Document } from 'yaml';
 import { writeFileAtomic } from '../io/atomic.js';
 import { CliError } from '../io/errors.js';
@@ -31,5 +32,5 @@ export async function plansCommand(options: PlansOptions, ui: Ui): Promise<numbe
       ui.err(`Recorded included_credits of ${changed} plan${changed === 1 ? '' : 's'} in ${options.table}`);
     } else ui.err(`${options.table} already records every plan's included credits`);
   }
-  return 0;
+  return EXIT.OK;
 }

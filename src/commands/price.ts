@@ -1,3 +1,4 @@
+import { EXIT } from '../exit-codes.js';
 import { Dec } from '../core/decimal.js';
 import { percent } from '../core/design.js';
 import { type Basis, type Price, marginOf, priceFromCostPerCredit, priceOperations } from '../core/price.js';
@@ -89,7 +90,7 @@ export async function priceCommand(options: PriceOptions, ui: Ui): Promise<numbe
     await writeFileAtomic(options.table, renderTable(table, options.table, loaded));
     ui.err(`Updated the price in ${options.table}`);
   }
-  return 0;
+  return EXIT.OK;
 }
 
 function priceBare(options: PriceOptions, ui: Ui): number {
@@ -102,5 +103,5 @@ function priceBare(options: PriceOptions, ui: Ui): number {
   const price = priceFromCostPerCredit(k, margin, options.basis ?? 'worst', currency);
   if (ui.json) ui.out(toJson({ price: priceJson(price) }));
   else ui.out(renderPriceLines(price, currency, ui.style, 'the cost per credit').join('\n'));
-  return 0;
+  return EXIT.OK;
 }

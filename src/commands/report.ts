@@ -1,5 +1,6 @@
-import { ONE } from '../core/decimal.js';
-import { roundToLadder, ladderFrom } from '../core/ladder.js';
+import { EXIT } from '../exit-codes.js';
+import { type Dec, ONE } from '../core/decimal.js';
+import { ladderFrom } from '../core/ladder.js';
 import { describeStack, worstCase, worstStack } from '../core/modifiers.js';
 import { formatMoney, marginOf } from '../core/price.js';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -14,15 +15,11 @@ export interface ReportOptions {
   out: string;
 }
 
-/** The ladder's steps from 1 to past the largest credit value, for grid lines. */
+/** The ladder's steps from the smallest to past ten times the largest credit value (at most 60), for grid lines. */
 function ladderSteps(ladder: string, largest: number): number[] {
   const steps: number[] = [];
-  try {
-    const l = ladderFrom(ladder);
-    for (let step = l.smallest; step.toNumber() <= largest * 10 && steps.length < 60; step = roundToLadder(step.plus(step.times('0.000001')), l, 'up', '')) steps.push(step.toNumber());
-  } catch {
-    // A custom ladder ends where it ends.
-  }
+  const l = ladderFrom(ladder);
+  for (let step: Dec | undefined = l.smallest; step !== undefined && step.toNumber() <= largest * 10 && steps.length < 60; step = l.next(step)) steps.push(step.toNumber());
   return steps;
 }
 
@@ -58,5 +55,5 @@ export async function reportCommand(options: ReportOptions, ui: Ui): Promise<num
   };
   await writeFileAtomic(options.out, renderReport(data));
   ui.err(`Wrote ${options.out}`);
-  return 0;
+  return EXIT.OK;
 }

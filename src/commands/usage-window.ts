@@ -1,7 +1,7 @@
 import type { WindowBound } from '../core/sql.js';
 import { parseInstant } from '../core/time.js';
 import { CliError } from '../io/errors.js';
-import { USAGE_ROLES, type UsageOptions, type UsageRole } from '../io/usage.js';
+import { USAGE_ROLES, type UsageOptions, type UsageRole } from '../io/usage-scan.js';
 import type { Ui } from '../ui.js';
 import { decimalMarkOf } from './derive.js';
 

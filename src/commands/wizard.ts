@@ -110,7 +110,16 @@ export async function planWizard(options: WizardOptions, prompts: Prompts, ui: U
   const costs = await costsStep(options.costs, prompts);
   const source: Source = costs.entered ? { name: costs.path, bytes: Buffer.from(costs.entered) } : await readSource(costs.path, 'costs file');
   const out0 = options.out ?? 'credits.yaml';
-  const previous: CreditTable | undefined = existsSync(out0) ? await loadTable(out0).then((t) => t.table).catch(() => undefined) : undefined;
+  // A table that cannot be read offers no defaults (design will say why); a defect in reading it is still a defect.
+  const previous: CreditTable | undefined = existsSync(out0)
+    ? await loadTable(out0).then(
+        (t) => t.table,
+        (error: unknown) => {
+          if (error instanceof CliError) return undefined;
+          throw error;
+        },
+      )
+    : undefined;
   const flags: DesignFlags = {
     ...(options.delimiter !== undefined && { delimiter: options.delimiter }),
     ...(options.decimalComma && { decimalComma: true }),

@@ -1,7 +1,6 @@
 import { type Dec, ONE, sum } from './decimal.js';
 import { DesignError } from './errors.js';
 import { ladderFrom, roundToLadder } from './ladder.js';
-import type { CreditTable } from './table.js';
 
 export const PLAN_METHODS = ['cost-multiple', 'use-case', 'competitive'] as const;
 export type PlanMethod = (typeof PLAN_METHODS)[number];
@@ -72,7 +71,13 @@ export function includedCredits(plan: PlanSpec, perCredit: Dec): { credits: Dec;
 }
 
 /** What each plan includes and what it risks, against the table's price and costs. */
-export function planFigures(plans: readonly PlanSpec[], table: CreditTable): PlanFigures[] {
+/** What plan figures need of a credit table (a CreditTable is one), so this module does not depend on the table's. */
+export interface PricedTable {
+  price: { per_credit: Dec };
+  operations: Readonly<Record<string, { cost: Dec; credits: Dec }>>;
+}
+
+export function planFigures(plans: readonly PlanSpec[], table: PricedTable): PlanFigures[] {
   const perCredit = table.price.per_credit;
   const ops = Object.entries(table.operations);
   if (ops.length === 0) throw new DesignError('the table has no operations');

@@ -1,3 +1,4 @@
+import { EXIT } from '../exit-codes.js';
 import type { Position } from '../core/errors.js';
 
 /**
@@ -8,7 +9,7 @@ export class CliError extends Error {
   override readonly name = 'CliError';
   constructor(
     message: string,
-    readonly exitCode = 2,
+    readonly exitCode: number = EXIT.INPUT,
     /** Several problems, one line each (the message joins them). */
     readonly lines: readonly string[] = [message],
   ) {
@@ -48,7 +49,7 @@ export class InputError extends CliError {
 /** Several problems in one file, each an InputError on a line of its own. */
 export class InputErrors extends CliError {
   constructor(readonly errors: readonly InputError[]) {
-    super(errors.map((e) => e.message).join('\n'), 2, errors.map((e) => e.message));
+    super(errors.map((e) => e.message).join('\n'), EXIT.INPUT, errors.map((e) => e.message));
   }
 }
 
@@ -66,10 +67,10 @@ export class LocaleError extends InputError {
   }
 }
 
-/** The process was interrupted at a prompt (Ctrl+C): exit 130. */
+/** The process was interrupted at a prompt (Ctrl+C). */
 export class CancelledError extends CliError {
   constructor() {
-    super('Cancelled', 130);
+    super('Cancelled', EXIT.CANCELLED);
   }
 }
 

@@ -1,3 +1,4 @@
+import { EXIT } from '../exit-codes.js';
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -5,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ExactSum } from '../core/exact-sum.js';
 import { detectDelimiter } from './csv.js';
-import { type CustomerUsage, type OperationTotals, type UsageOptions, type UsageTotals, MAX_LINE, headerFields, newAggregator } from './usage.js';
+import { CliError } from './errors.js';
+import { type CustomerUsage, type OperationTotals, type UsageOptions, type UsageTotals, MAX_LINE, headerFields, newAggregator } from './usage-scan.js';
 import type { WorkerResult, WorkerTask } from './usage-worker.js';
 
 /** The bundled worker sits at dist/io/usage-worker.js; chunks live in dist/chunks/. */
@@ -55,14 +57,23 @@ export async function readUsageInParallel(path: string, size: number, options: U
   const results = await Promise.all(
     bounds.slice(0, -1).map(
       (start, i) =>
-        new Promise<WorkerResult>((resolve) => {
+        new Promise<WorkerResult>((resolve, reject) => {
           const task: WorkerTask = { path, start, end: bounds[i + 1]!, header, options: rest };
           const worker = new Worker(WORKER, { workerData: task });
+          let answered = false;
           worker.once('message', (result: WorkerResult) => {
+            answered = true;
             resolve(result);
             void worker.terminate();
           });
-          worker.once('error', () => resolve({ kind: 'in-order', reason: 'invalid' }));
+          worker.once('error', () => {
+            answered = true;
+            resolve({ kind: 'in-order' });
+          });
+          // A worker that ends without a word (killed, out of memory) would leave the read waiting forever.
+          worker.once('exit', (code) => {
+            if (!answered) reject(new CliError(`${path}: a thread reading the log stopped unexpectedly (exit code ${code}); nothing was reported`, EXIT.INTERNAL));
+          });
         }),
     ),
   );

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { newAggregator, scanChunks, type UsageOptions } from './usage.js';
+import { newAggregator, scanChunks, type UsageOptions } from './usage-scan.js';
 
 /** One worker's share of a usage log: a byte range that starts and ends on line boundaries. */
 export interface WorkerTask {
@@ -14,7 +14,7 @@ export interface WorkerTask {
 /** What a worker reports: its totals, or that the range needs the careful, in-order reader. */
 export type WorkerResult =
   | { kind: 'totals'; rows: number; skipped: number; operations: WorkerOperation[] }
-  | { kind: 'in-order'; reason: 'quoted' | 'invalid' };
+  | { kind: 'in-order' };
 
 export interface WorkerOperation {
   operation: string;
@@ -31,10 +31,10 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
     // Line numbers are unknown here; a bad row is re-read in order, where they are.
     const rest = await scanChunks(stream[Symbol.asyncIterator](), aggregator, undefined);
     stream.destroy();
-    if (rest) return { kind: 'in-order', reason: 'quoted' };
+    if (rest) return { kind: 'in-order' };
   } catch {
     stream.destroy();
-    return { kind: 'in-order', reason: 'invalid' };
+    return { kind: 'in-order' };
   }
   return {
     kind: 'totals',
@@ -52,8 +52,10 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
 
 if (parentPort) {
   const port = parentPort;
+  // For the robustness tests only: a worker that dies without a word, as one killed by the system would.
+  if (process.env['CREDITS_TEST_WORKER_EXIT'] === '1') process.exit(3);
   run(workerData as WorkerTask).then(
     (result) => port.postMessage(result),
-    () => port.postMessage({ kind: 'in-order', reason: 'invalid' } satisfies WorkerResult),
+    () => port.postMessage({ kind: 'in-order' } satisfies WorkerResult),
   );
 }

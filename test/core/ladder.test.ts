@@ -14,6 +14,21 @@ describe('ladders', () => {
     expect(round(20, 'friendly', 'down')).toBe('10');
   });
 
+  it('names the next step above any value, and none past a custom list', () => {
+    const walk = (ladder: string, n: number) => {
+      const l = ladderFrom(ladder);
+      const steps = [l.smallest];
+      while (steps.length < n) steps.push(l.next(steps.at(-1)!)!);
+      return steps.map((s) => s.toFixed());
+    };
+    expect(walk('friendly', 10)).toEqual(['1', '2', '5', '10', '25', '50', '100', '250', '500', '1000']);
+    expect(walk('integer', 4)).toEqual(['1', '2', '3', '4']);
+    expect(ladderFrom('friendly').next(new Dec('2.5'))!.toFixed()).toBe('5');
+    expect(ladderFrom('integer').next(new Dec('0.5'))!.toFixed()).toBe('1');
+    expect(ladderFrom('1,3,10').next(new Dec(3))!.toFixed()).toBe('10');
+    expect(ladderFrom('1,3,10').next(new Dec(10))).toBeUndefined();
+  });
+
   it('1-2-5, 1-5 and integer have their own steps', () => {
     expect(round(15, '1-2-5', 'up')).toBe('20');
     expect(round(150, '1-2-5', 'down')).toBe('100');

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -160,4 +161,23 @@ describe('hostile operation names', () => {
     const flag = credits(['design', 'costs.csv', '--base', 'x\u001b[31m\ny'], { cwd: dir });
     expect(flag.stderr).toBe('error: base operation "x\\x1b[31m\\x0ay" is not an operation of the costs (known: a)\n');
   });
+});
+
+describe('a reading thread that dies', () => {
+  it('fails the audit with a clear error instead of hanging', async () => {
+    const dir = tempDir();
+    copyFileSync(join(FIXTURES, 'image-api.csv'), join(dir, 'costs.csv'));
+    expect(credits(['design', 'costs.csv'], { cwd: dir }).code).toBe(0);
+    // Quote-free and over 16 MiB: read by worker threads.
+    const row = '2026-10-01T00:00:00Z,cust_0001,image_upload,0.000200\n';
+    writeFileSync(join(dir, 'usage.csv'), `timestamp,customer_id,operation,actual_cost\n${row.repeat(Math.ceil((17 * 1024 * 1024) / row.length))}`);
+    const run = await creditsAsync(['audit', 'usage.csv'], { cwd: dir, env: { CREDITS_TEST_WORKER_EXIT: '1' } });
+    if (availableParallelism() < 2) {
+      // One core: no worker threads, so nothing to die. The read is in order and must succeed.
+      expect(run.code).toBe(0);
+      return;
+    }
+    expect(run.code).toBe(70);
+    expect(run.stderr).toBe('error: usage.csv: a thread reading the log stopped unexpectedly (exit code 3); nothing was reported\n');
+  }, 60_000);
 });
