@@ -169,6 +169,7 @@ export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: C
     .option('--relation <name>', 'table or view of the logs, for --emit-sql and --db', 'operation_logs')
     .option('--column <role=name>', 'map operation, cost, credits, timestamp or customer to a column (repeatable)', pair('--column', 'text'))
     .option('--db <url>', 'run the audit on PostgreSQL (postgres://…)')
+    .addOption(new Option('--format <format>', 'text, json, markdown or github annotations (default: text)').choices(['text', 'json', 'markdown', 'github']))
     .option('--delimiter <char>', 'field delimiter of the log: , or ";" or tab (default: detected from the header)', delimiter)
     .option('--decimal-comma', 'the log writes 0,004 for 0.004 and 1.234,5 for 1234.5')
     .option('--decimal-point', 'the log writes 1,250 for 1250 (a lone thousands group is otherwise refused)')

@@ -21,6 +21,12 @@ export const PLAIN_STYLE: Style = {
   cyan: (t) => t,
 };
 
+/** A progress bar on stderr: `update` as bytes are read, `done` to clear it. */
+export interface Progress {
+  update(read: number, total: number | undefined): void;
+  done(): void;
+}
+
 export interface Ui {
   json: boolean;
   style: Style;
@@ -29,6 +35,22 @@ export interface Ui {
   out(text: string): void;
   err(text: string): void;
   warn(text: string): void;
+  /** A progress bar, only when stderr is a terminal (never in logs or pipes). */
+  progress?(): Progress | undefined;
+}
+
+/** A bar of # and -, the share read and the megabytes; without a known total, the megabytes alone. */
+function stderrProgress(errStyle: Style): Progress {
+  return {
+    update(read, total) {
+      const mb = `${(read / 1e6).toFixed(1)} MB`;
+      if (total === undefined || total === 0) return void process.stderr.write(`\r\u001b[Kreading ${mb}`);
+      const share = Math.min(1, read / total);
+      const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '-');
+      process.stderr.write(`\r\u001b[K${errStyle.dim(`[${bar}] ${Math.round(share * 100)}% ${mb}`)}`);
+    },
+    done: () => void process.stderr.write('\r\u001b[K'),
+  };
 }
 
 export function colorWanted(stream: NodeJS.WriteStream, noColorFlag: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -56,5 +78,6 @@ export async function createUi(options: { json?: boolean; color?: boolean }): Pr
     out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     warn: (text) => void process.stderr.write(`${errStyle.yellow('warning:')} ${text}\n`),
+    progress: () => (process.stderr.isTTY ? stderrProgress(errStyle) : undefined),
   };
 }

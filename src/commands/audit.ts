@@ -7,11 +7,15 @@ import { CliError } from '../io/errors.js';
 import { loadTable } from '../io/table.js';
 import { COST_SCALE, CREDIT_SCALE, type CustomerUsage } from '../io/usage-scan.js';
 import { readUsage } from '../io/usage.js';
-import { type AuditReport, auditFailed, renderAuditJson, renderAuditText } from '../render/audit.js';
+import { type AuditReport, auditFailed, auditVerdict, renderAuditGithub, renderAuditJson, renderAuditMarkdown, renderAuditText } from '../render/audit.js';
+import { appendStepSummary } from '../io/output.js';
 import type { Ui } from '../ui.js';
-import { type UsageFlags, fixedBound, progressBar, usageOptions, usageWindow } from './usage-window.js';
+import { type UsageFlags, fixedBound, usageOptions, usageWindow } from '../pipeline/usage-window.js';
+
+export type AuditFormat = 'text' | 'json' | 'markdown' | 'github';
 
 export interface AuditCommandOptions extends UsageFlags {
+  format?: AuditFormat;
   usage?: string;
   table: string;
   floor?: string;
@@ -36,7 +40,8 @@ function mergeCustomers(customers: Iterable<CustomerUsage>): ReturnType<NonNulla
   return [...merged.values()];
 }
 
-export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promise<number> {
+export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const format: AuditFormat = options.format ?? (ui.json ? 'json' : 'text');
   const maxStep = new Dec(options.maxStep);
   if (maxStep.lte(0)) throw new CliError(`--max-step must be greater than 0, got ${options.maxStep}`);
   const floorFlag = options.floor !== undefined ? new Dec(options.floor) : undefined;
@@ -45,8 +50,8 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
     throw new CliError(`--db: only postgres:// (or postgresql://) URLs are supported, got "${options.db.split(':')[0]}:…"`);
   }
   const window = usageWindow(options);
-  const progress = options.usage !== undefined ? progressBar(ui) : undefined;
-  const readOptions = usageOptions(options, window, progress);
+  const progress = options.usage !== undefined ? ui.progress?.() : undefined;
+  const readOptions = usageOptions(options, window, progress?.update);
   const { columns } = readOptions;
   if (options.emitSql && options.db) throw new CliError('--emit-sql prints the SQL and --db runs it; choose one');
   if (!options.emitSql && !options.db && options.usage === undefined) throw new CliError("missing required argument 'usage' (a usage CSV, or - for stdin; or --emit-sql / --db)");
@@ -55,7 +60,8 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
   // The log does not depend on the table, so reading it starts first; a bad table is still reported first.
   const reading = options.usage === undefined ? undefined : readUsage(options.usage, readOptions);
   reading?.catch(() => undefined);
-  const { table } = await loadTable(options.table);
+  const loaded = await loadTable(options.table);
+  const { table } = loaded;
   const auditOptions: AuditOptions = { floor: floorFlag ?? table.design.floor, top: options.top, maxStep };
   const [sqlSince, sqlUntil] = [fixedBound(window.since, window), fixedBound(window.until, window)];
   const sqlOptions = (): AuditSqlOptions => ({
@@ -89,7 +95,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
     source = fromDb.source;
   } else {
     const totals = await reading!;
-    if (progress) process.stderr.write('\r\u001b[K');
+    progress?.done();
     usage = [...totals.operations.values()].map((op) => ({
       operation: op.operation,
       calls: op.calls,
@@ -105,6 +111,25 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui): Promis
   }
 
   const report: AuditReport = { table: options.table, usage: source, currency: table.currency, rows, skipped, window: window.text, result: auditUsage(usage, table, auditOptions) };
-  ui.out(ui.json ? renderAuditJson(report) : renderAuditText(report, ui.style));
+  switch (format) {
+    case 'json':
+      ui.out(renderAuditJson(report));
+      break;
+    case 'github': {
+      const annotations = renderAuditGithub(report, (operation) => loaded.lineOf(['operations', operation]) ?? loaded.lineOf(['operations']));
+      if (annotations) ui.out(annotations);
+      ui.out(auditVerdict(report));
+      break;
+    }
+    case 'markdown': {
+      const markdown = renderAuditMarkdown(report);
+      ui.out(markdown);
+      await appendStepSummary(markdown, ui, env);
+      break;
+    }
+    case 'text':
+      ui.out(renderAuditText(report, ui.style));
+      break;
+  }
   return auditFailed(report) ? EXIT.FINDINGS : EXIT.OK;
 }

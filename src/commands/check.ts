@@ -1,17 +1,17 @@
 import { EXIT } from '../exit-codes.js';
-import { appendFile } from 'node:fs/promises';
 import { type Severity, failing, sortFindings } from '../core/check.js';
 import { Dec } from '../core/decimal.js';
 import { validateFloor } from '../core/design.js';
 import { confinedPath } from '../io/confine.js';
+import { appendStepSummary } from '../io/output.js';
 import { DesignError } from '../core/errors.js';
 import { CliError, InputError, located } from '../io/errors.js';
 import { STDIN, readSource } from '../io/source.js';
 import { loadTable } from '../io/table.js';
 import { type CheckReport, renderCheckGithub, renderCheckJson, renderCheckMarkdown, renderCheckText, verdict } from '../render/check.js';
 import type { Ui } from '../ui.js';
-import { type Derivation, deriveTable, redesignRecorded, resolveSettings } from './derive.js';
-import { tableFindings } from './findings.js';
+import { type Derivation, deriveTable, redesignRecorded, resolveSettings } from '../pipeline/derive.js';
+import { tableFindings } from '../pipeline/findings.js';
 
 export type CheckFormat = 'text' | 'json' | 'github' | 'markdown';
 
@@ -98,8 +98,7 @@ export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.Pr
     case 'markdown': {
       const markdown = renderCheckMarkdown(report);
       ui.out(markdown);
-      const summary = env['GITHUB_STEP_SUMMARY'];
-      if (summary) await appendFile(summary, `${markdown}\n`).catch((error: Error) => ui.warn(`could not append to GITHUB_STEP_SUMMARY: ${error.message}`));
+      await appendStepSummary(markdown, ui, env);
       break;
     }
     case 'text':

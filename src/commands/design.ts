@@ -2,15 +2,14 @@ import { EXIT } from '../exit-codes.js';
 import { existsSync } from 'node:fs';
 import { type Severity, failing, sortFindings } from '../core/check.js';
 import { creditChanges } from '../core/table.js';
-import { renderChanges, renderDesign } from '../render/design-text.js';
-import { toJson } from '../render/json.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { renderChanges, renderDesign, renderDesignJson } from '../render/design-text.js';
+import { writeOutput } from '../io/output.js';
 import { CliError } from '../io/errors.js';
 import { STDIN, readSource } from '../io/source.js';
 import { type LoadedTable, loadTable, renderTable } from '../io/table.js';
 import type { Ui } from '../ui.js';
-import { type DesignFlags, deriveTable, resolveSettings } from './derive.js';
-import { tableFindings } from './findings.js';
+import { type DesignFlags, deriveTable, resolveSettings } from '../pipeline/derive.js';
+import { tableFindings } from '../pipeline/findings.js';
 
 export interface DesignOptions extends DesignFlags {
   costs: string;
@@ -42,7 +41,7 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
   const findings = sortFindings(
     tableFindings({ table: result.table, recorded: result.design, current: result, floor: settings.floor, source, costsPath: options.costs, tablePath: options.out, settings }),
   );
-  if (ui.json) ui.out(toJson(result.table));
+  if (ui.json) ui.out(renderDesignJson(result.table));
   else {
     const summary = renderDesign(
       {
@@ -65,13 +64,7 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
   if (previous) {
     ui.err(renderChanges(creditChanges(previous.table, result.table), previous.table.price.display, result.table.price.display));
   }
-  if (options.dryRun) {
-    ui.err(`Dry run: ${options.out === STDIN ? 'stdout' : options.out} not written.`);
-  } else if (options.out === STDIN) {
-    process.stdout.write(yaml);
-  } else {
-    await writeFileAtomic(options.out, yaml);
-    ui.err(`Wrote ${options.out}`);
-  }
+  if (options.dryRun) ui.err(`Dry run: ${options.out === STDIN ? 'stdout' : options.out} not written.`);
+  else await writeOutput(options.out, yaml, ui);
   return options.failOn !== undefined && options.failOn !== 'none' && failing(findings, options.failOn).length > 0 ? EXIT.FINDINGS : EXIT.OK;
 }

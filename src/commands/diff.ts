@@ -1,10 +1,9 @@
 import { EXIT } from '../exit-codes.js';
 import { existsSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
 import { Dec } from '../core/decimal.js';
 import { type CustomerCalls, type PlanTerms, customerImpact, diffTables, risesOver } from '../core/diff.js';
 import { parseInstant } from '../core/time.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { appendStepSummary, writeOutput } from '../io/output.js';
 import { parseCsv } from '../io/csv.js';
 import { CliError, InputError } from '../io/errors.js';
 import { parseRevision, readRevision } from '../io/git.js';
@@ -14,8 +13,8 @@ import { readUsage } from '../io/usage.js';
 import type { CreditTable } from '../core/table.js';
 import { type DiffReport, diffVerdict, renderDiffGithub, renderDiffJson, renderDiffMarkdown, renderDiffText, renderNotice } from '../render/diff.js';
 import type { Ui } from '../ui.js';
-import { plansOf } from './table-sections.js';
-import { type UsageFlags, type UsageWindow, fixedBound, progressBar, usageOptions, usageWindow } from './usage-window.js';
+import { plansOf } from '../io/table-sections.js';
+import { type UsageFlags, type UsageWindow, fixedBound, usageOptions, usageWindow } from '../pipeline/usage-window.js';
 
 export type DiffFormat = 'text' | 'json' | 'markdown' | 'github';
 
@@ -77,7 +76,8 @@ interface WindowCalls {
 }
 
 async function callsOf(options: DiffOptions, window: UsageWindow, table: CreditTable, ui: Ui): Promise<WindowCalls> {
-  const read = usageOptions(options, window, options.usage !== undefined ? progressBar(ui) : undefined);
+  const progress = options.usage !== undefined ? ui.progress?.() : undefined;
+  const read = usageOptions(options, window, progress?.update);
   if (options.db !== undefined) {
     const { callsPostgres, relationSource } = await import('../io/postgres.js');
     const { columns } = read;
@@ -99,7 +99,7 @@ async function callsOf(options: DiffOptions, window: UsageWindow, table: CreditT
     return { source: relationSource(options.db, options.relation), rows: calls.reduce((n, c) => n + c.calls, 0), skipped: 0, hasCustomers, calls };
   }
   const totals = await readUsage(options.usage!, read);
-  if (read.progress) process.stderr.write('\r\u001b[K');
+  progress?.done();
   const calls = [...totals.operations.values()].flatMap((op) =>
     totals.hasCustomers ? [...op.customers.values()].map((c) => ({ customer: c.customer, operation: op.operation, calls: c.calls })) : [{ customer: '(all calls)', operation: op.operation, calls: op.calls }],
   );
@@ -210,8 +210,7 @@ export async function diffCommand(options: DiffOptions, ui: Ui, env: NodeJS.Proc
     case 'markdown': {
       const markdown = renderDiffMarkdown(report);
       ui.out(markdown);
-      const summary = env['GITHUB_STEP_SUMMARY'];
-      if (summary) await appendFile(summary, markdown).catch((error: Error) => ui.warn(`could not append to GITHUB_STEP_SUMMARY: ${error.message}`));
+      await appendStepSummary(markdown, ui, env);
       break;
     }
     case 'text':
@@ -220,11 +219,7 @@ export async function diffCommand(options: DiffOptions, ui: Ui, env: NodeJS.Proc
   }
   if (options.notice !== undefined) {
     const notice = renderNotice(report, { ...(effective !== undefined && { effective: new Date(effective) }), reasons });
-    if (options.notice === STDIN) ui.out(`\n${notice}`);
-    else {
-      await writeFileAtomic(options.notice, notice);
-      ui.err(`Wrote ${options.notice}`);
-    }
+    await writeOutput(options.notice, options.notice === STDIN ? `\n${notice}` : notice, ui);
   }
   return report.failed ? EXIT.FINDINGS : EXIT.OK;
 }

@@ -1,11 +1,10 @@
 import { EXIT } from '../exit-codes.js';
 import { formatMoney } from '../core/price.js';
-import { writeFileAtomic } from '../io/atomic.js';
-import { STDIN } from '../io/source.js';
+import { writeOutput } from '../io/output.js';
 import { loadTable } from '../io/table.js';
 import { type CustomerDocs, describeModifier, renderDocsHtml, renderDocsMarkdown, workedExample } from '../render/docs.js';
 import type { Ui } from '../ui.js';
-import { plansOf } from './table-sections.js';
+import { plansOf } from '../io/table-sections.js';
 
 export interface DocsOptions {
   table: string;
@@ -28,10 +27,6 @@ export async function docsCommand(options: DocsOptions, ui: Ui): Promise<number>
     ...(example && { example }),
   };
   const text = options.format === 'html' ? renderDocsHtml(docs) : renderDocsMarkdown(docs);
-  if (options.out === undefined || options.out === STDIN) process.stdout.write(text);
-  else {
-    await writeFileAtomic(options.out, text);
-    ui.err(`Wrote ${options.out}`);
-  }
+  await writeOutput(options.out, text, ui);
   return EXIT.OK;
 }

@@ -5,7 +5,7 @@ import { CliError } from '../io/errors.js';
 import { loadTable, renderTable } from '../io/table.js';
 import { renderPlansJson, renderPlansText } from '../render/plans.js';
 import type { Ui } from '../ui.js';
-import { plansOf } from './table-sections.js';
+import { plansOf } from '../io/table-sections.js';
 
 export interface PlansOptions {
   table: string;

@@ -1,18 +1,14 @@
 import { EXIT } from '../exit-codes.js';
 import { Dec } from '../core/decimal.js';
-import { percent } from '../core/design.js';
 import { type Basis, type Price, marginOf, priceFromCostPerCredit, priceOperations } from '../core/price.js';
 import { tablePrice } from '../core/table.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { CliError } from '../io/errors.js';
 import { loadTable, renderTable } from '../io/table.js';
-import { renderPriceLines } from '../render/design-text.js';
-import { count, marginCell, moneyColumn, safeText } from '../render/format.js';
-import { toJson } from '../render/json.js';
-import { textTable } from '../render/table.js';
+import { type PriceReport, renderPriceJson, renderPriceText } from '../render/price.js';
 import type { Ui } from '../ui.js';
-import { DEFAULTS, currencyCode, deriveTable, resolveSettings } from './derive.js';
-import { committedPrice } from './findings.js';
+import { DEFAULTS, currencyCode, deriveTable, resolveSettings } from '../pipeline/derive.js';
+import { committedPrice } from '../pipeline/findings.js';
 import { readSource } from '../io/source.js';
 
 export interface PriceOptions {
@@ -25,11 +21,6 @@ export interface PriceOptions {
   floor?: string;
   currency?: string;
   write?: boolean;
-}
-
-/** The price as the table records it, with how it was reached. */
-function priceJson(price: Price) {
-  return { ...tablePrice(price), cost_per_credit: price.costPerCredit, raw: price.raw };
 }
 
 export async function priceCommand(options: PriceOptions, ui: Ui): Promise<number> {
@@ -52,35 +43,18 @@ export async function priceCommand(options: PriceOptions, ui: Ui): Promise<numbe
   } else {
     price = priceOperations(recorded, margin, options.basis ?? table.price.basis, table.currency);
   }
-  const margins = ops.map((o) => ({ ...o, margin: marginOf(o.cost, o.credits, price.perCredit) }));
-  const change = price.perCredit.eq(table.price.per_credit) ? undefined : `${table.price.display} → ${price.display}`;
-
-  if (ui.json) {
-    ui.out(
-      toJson({
-        table: options.table,
-        ...(options.costs !== undefined && { costs: options.costs }),
-        previous_price: table.price,
-        price: priceJson(price),
-        floor,
-        operations: Object.fromEntries(margins.map((m) => [m.operation, { credits: m.credits, cost: m.cost, margin: m.margin.toDecimalPlaces(4), below_floor: m.margin.lt(floor) }])),
-      }),
-    );
-  } else {
-    const costs = moneyColumn(margins.map((m) => m.cost), table.currency);
-    const perCredit = moneyColumn(margins.map((m) => m.cost.dividedBy(m.credits)), table.currency);
-    const rows = margins.map((m, i) => [safeText(m.operation), count(m.credits), costs[i]!, perCredit[i]!, marginCell(m.margin, floor, ui.style)]);
-    ui.out(
-      [
-        ...(change ? [`${ui.style.bold('Price change:')} ${change}`] : []),
-        ...renderPriceLines(price, table.currency, ui.style),
-        '',
-        textTable(['operation', 'credits', 'cost', 'cost per credit', 'margin'], rows, [1, 2, 3, 4]),
-      ].join('\n'),
-    );
-    const under = margins.filter((m) => m.margin.lt(floor));
-    ui.out(under.length === 0 ? `Every margin clears the floor of ${percent(floor)}.` : ui.style.yellow(`${under.length} under the floor of ${percent(floor)}: ${under.map((m) => safeText(m.operation)).join(', ')}`));
-  }
+  const report: PriceReport = {
+    currency: table.currency,
+    price,
+    table: {
+      path: options.table,
+      ...(options.costs !== undefined && { costs: options.costs }),
+      previous: table.price,
+      floor,
+      operations: ops.map((o) => ({ ...o, margin: marginOf(o.cost, o.credits, price.perCredit) })),
+    },
+  };
+  ui.out(ui.json ? renderPriceJson(report) : renderPriceText(report, ui.style));
 
   if (options.write) {
     table.price = tablePrice(price);
@@ -101,7 +75,7 @@ function priceBare(options: PriceOptions, ui: Ui): number {
   const currency = currencyCode(options.currency ?? DEFAULTS.currency);
   const margin = new Dec(options.margin ?? DEFAULTS.margin);
   const price = priceFromCostPerCredit(k, margin, options.basis ?? 'worst', currency);
-  if (ui.json) ui.out(toJson({ price: priceJson(price) }));
-  else ui.out(renderPriceLines(price, currency, ui.style, 'the cost per credit').join('\n'));
+  const report: PriceReport = { currency, price, from: 'the cost per credit' };
+  ui.out(ui.json ? renderPriceJson(report) : renderPriceText(report, ui.style));
   return EXIT.OK;
 }

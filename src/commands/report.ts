@@ -3,12 +3,12 @@ import { type Dec, ONE } from '../core/decimal.js';
 import { ladderFrom } from '../core/ladder.js';
 import { describeStack, worstCase, worstStack } from '../core/modifiers.js';
 import { formatMoney, marginOf } from '../core/price.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeOutput } from '../io/output.js';
 import { loadTable } from '../io/table.js';
 import { money } from '../render/format.js';
 import { type ReportData, renderReport } from '../render/report.js';
 import type { Ui } from '../ui.js';
-import { plansOf } from './table-sections.js';
+import { plansOf } from '../io/table-sections.js';
 
 export interface ReportOptions {
   table: string;
@@ -53,7 +53,6 @@ export async function reportCommand(options: ReportOptions, ui: Ui): Promise<num
     ...(stack && stack.parts.length > 0 && { stack: `${describeStack(stack)} = ${stack.factor.toFixed()}` }),
     plans: plansOf(loaded).map((plan) => ({ ...plan, worstCostText: money(plan.worstCost, table.currency) })),
   };
-  await writeFileAtomic(options.out, renderReport(data));
-  ui.err(`Wrote ${options.out}`);
+  await writeOutput(options.out, renderReport(data), ui);
   return EXIT.OK;
 }

@@ -13,7 +13,7 @@ import { renderPreview, renderPreviewLine } from '../render/design-text.js';
 import { shellWord } from '../render/format.js';
 import type { Ui } from '../ui.js';
 import { designCommand } from './design.js';
-import { DEFAULTS, type Derivation, type DesignFlags, deriveTable, resolveSettings } from './derive.js';
+import { DEFAULTS, type Derivation, type DesignFlags, deriveTable, resolveSettings } from '../pipeline/derive.js';
 
 /** The prompts the wizard asks through: @inquirer/prompts in use, scripted answers in tests. */
 export interface Prompts {

@@ -19,7 +19,8 @@ export interface LocatedFinding extends Finding {
   line?: number;
 }
 
-export const CHECK_SCHEMA_VERSION = 1;
+/** 2: snake_case keys (schema_version, fail_on, key_path). */
+export const CHECK_SCHEMA_VERSION = 2;
 
 function value(v: Dec | string | undefined): string {
   return v === undefined ? '' : isDec(v) ? v.toFixed() : v;
@@ -54,10 +55,10 @@ export function renderCheckText(report: CheckReport, style: Style): string {
 export function renderCheckJson(report: CheckReport): string {
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   return toJson({
-    schemaVersion: CHECK_SCHEMA_VERSION,
+    schema_version: CHECK_SCHEMA_VERSION,
     table: report.table,
     costs: report.costs,
-    failOn: report.failOn,
+    fail_on: report.failOn,
     passed: !report.failed,
     summary: { errors, warnings: report.findings.length - errors },
     findings: report.findings.map((f) => ({
@@ -66,7 +67,7 @@ export function renderCheckJson(report: CheckReport): string {
       operation: f.operation ?? null,
       file: report.table,
       line: f.line ?? null,
-      keyPath: f.path.join('.'),
+      key_path: f.path.join('.'),
       message: f.message,
       committed: f.committed ?? null,
       expected: f.expected ?? null,

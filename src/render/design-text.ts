@@ -1,7 +1,8 @@
 import type { Finding } from '../core/check.js';
 import type { Design } from '../core/design.js';
 import { percent } from '../core/design.js';
-import type { TableChange } from '../core/table.js';
+import type { CreditTable, TableChange } from '../core/table.js';
+import { toJson } from './json.js';
 import { type Modifier, describeStack, worstCase, worstStack } from '../core/modifiers.js';
 import type { Style } from '../ui.js';
 import { count, credits, marginCell, money, moneyColumn, ratioNumber, safeText, signedPercent } from './format.js';
@@ -18,6 +19,13 @@ export interface DesignSummary {
   hasVolumeColumn: boolean;
   currency: string;
   design: Design;
+}
+
+/** The version of `credits design --json`: the table, with the same keys as its YAML, and this key. */
+export const DESIGN_SCHEMA_VERSION = 1;
+
+export function renderDesignJson(table: CreditTable): string {
+  return toJson({ schema_version: DESIGN_SCHEMA_VERSION, ...table });
 }
 
 export function renderDesign(summary: DesignSummary, style: Style): string {

@@ -15,7 +15,8 @@ export interface PlansReport {
   plans: PlanFigures[];
 }
 
-export const PLANS_SCHEMA_VERSION = 1;
+/** 2: schemaVersion became schema_version. */
+export const PLANS_SCHEMA_VERSION = 2;
 
 export function renderPlansText(report: PlansReport, style: Style): string {
   const { currency } = report;
@@ -42,7 +43,7 @@ export function renderPlansText(report: PlansReport, style: Style): string {
 
 export function renderPlansJson(report: PlansReport): string {
   return toJson({
-    schemaVersion: PLANS_SCHEMA_VERSION,
+    schema_version: PLANS_SCHEMA_VERSION,
     table: report.table,
     overage: { per_credit: report.perCredit, display: report.overage },
     plans: report.plans.map((p) => ({

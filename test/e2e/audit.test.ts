@@ -10,7 +10,7 @@ interface AuditJson {
   rows: number;
   skipped: number;
   passed: boolean;
-  operations: { operation: string; calls: number; credits: number; revenue: number; cost: number; margin: number; status: string; topCustomers?: { customer: string; share: number; calls: number; cost: number }[]; correction?: { from: number; to: number; steps: number[] } }[];
+  operations: { operation: string; calls: number; credits: number; revenue: number; cost: number; margin: number; status: string; top_customers?: { customer: string; share: number; calls: number; cost: number }[]; correction?: { from: number; to: number; steps: number[] } }[];
   unpriced: { operation: string; calls: number; cost: number }[];
 }
 
@@ -40,9 +40,9 @@ describe('credits audit on a generated log', () => {
     expect(video).toMatchObject({ operation: 'video_processing', status: 'under-floor' });
     const v = totals['video_processing']!;
     expect(video.margin).toBeCloseTo(1 - Number(v.costMicros) / 1e6 / (v.credits / 1000), 10);
-    expect(video.topCustomers![0]!.customer).toBe(WHALE);
-    expect(video.topCustomers![0]!.cost).toBe(Number(dollars(v.customers[WHALE]!)));
-    expect(video.topCustomers).toHaveLength(2);
+    expect(video.top_customers![0]!.customer).toBe(WHALE);
+    expect(video.top_customers![0]!.cost).toBe(Number(dollars(v.customers[WHALE]!)));
+    expect(video.top_customers).toHaveLength(2);
     // Cost per call / (0.001 × (1 − 0.7)) rounded up onto the friendly ladder, reached by ≤ 20% a month.
     const needed = Number(v.costMicros) / 1e6 / v.calls / 0.0003;
     expect(video.correction!.to).toBe([2500, 5000, 10000].find((step) => step >= needed));
@@ -70,10 +70,25 @@ describe('credits audit on a generated log', () => {
     expect(between.rows + between.skipped).toBe(all.rows);
   });
 
+  it('annotates the flagged operation at its line of the table, and writes a pull-request summary', () => {
+    const line = readFileSync(join(dir, 'credits.yaml'), 'utf8').split('\n').findIndex((l) => l.startsWith('  video_processing:')) + 1;
+    const github = audit(dir, 'usage.csv', '--format', 'github', '--top', '1');
+    expect(github.code).toBe(1);
+    const [annotation, verdict, ...rest] = github.stdout.split('\n');
+    expect(annotation).toMatch(new RegExp(`^::warning file=credits\\.yaml,line=${line},title=credits audit \\(video_processing\\)::video_processing: margin [\\d.]+%25 in usage\\.csv \\(under floor\\); correction: 2,500 → 5,000 credits restores the 70%25 target, monthly: `));
+    expect([verdict, ...rest]).toEqual(['✗ 1 under the floor, 0 losing money, 0 unpriced', '']);
+    const summary = join(dir, 'summary.md');
+    const markdown = credits(['audit', 'usage.csv', '--format', 'markdown', '--top', '1'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(markdown.stdout).toMatch(/^### credits audit: ✗ 1 under the floor, 0 losing money, 0 unpriced\n/);
+    expect(markdown.stdout).toMatch(/\| video\\_processing \| [\d,]+ \| [\d,]+ \| \$[\d,.]+ \| \$[\d,.]+ \| [\d.]+% \| \*\*under floor\*\* \|/);
+    expect(markdown.stdout).toContain(`(driven by ${WHALE.replace('_', '\\_')} `);
+    expect(readFileSync(summary, 'utf8')).toBe(`${markdown.stdout}\n`);
+  });
+
   it('reports operations missing from the table as unpriced', () => {
     writeFileSync(join(dir, 'extra.csv'), 'operation,actual_cost\nimage_upload,0.0002\nwatermark,0.001\nwatermark,0.002\n');
     const report = json(dir, 'extra.csv');
-    expect(report.unpriced).toEqual([{ operation: 'watermark', calls: 2, cost: 0.003 }]);
+    expect(report.unpriced).toEqual([{ operation: 'watermark', calls: 2, cost: 0.003, credits_consumed: null }]);
     expect(audit(dir, 'extra.csv').code).toBe(1);
   });
 });

@@ -109,10 +109,10 @@ describe('credits check', () => {
     const run = check('--json');
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toEqual({
-      schemaVersion: 1,
+      schema_version: 2,
       table: 'credits.yaml',
       costs: 'costs.csv',
-      failOn: 'error',
+      fail_on: 'error',
       passed: false,
       summary: { errors: 1, warnings: 0 },
       findings: [
@@ -122,7 +122,7 @@ describe('credits check', () => {
           operation: 'ai_analysis',
           file: 'credits.yaml',
           line: 16,
-          keyPath: 'operations.ai_analysis',
+          key_path: 'operations.ai_analysis',
           message: "ai_analysis's cost moved from 0.015 to 0.04, which makes it 250 credits instead of 100; run `credits design costs.csv` to regenerate, or pin it with `pinned: true`",
           committed: 100,
           expected: 250,

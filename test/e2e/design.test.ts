@@ -55,7 +55,7 @@ describe('credits design on the worked example', () => {
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout);
     const yaml = parse(readFileSync(join(dir, 'credits.yaml'), 'utf8'));
-    expect(json).toEqual(yaml);
+    expect(json).toEqual({ schema_version: 1, ...yaml });
     expect(json.operations.ai_analysis).toEqual({ credits: 100, cost: 0.015, raw_credits: 75, multiplier: 1.5, margin: 0.85 });
     expect(json.price.display).toBe('$1 per 1,000 credits');
   });

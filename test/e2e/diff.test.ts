@@ -193,7 +193,7 @@ describe('the customer notice and the pull-request comment', () => {
     const run = credits(['diff', 'old.yaml', 'credits.yaml', '--format', 'markdown'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
     expect(run.stdout).toContain('### credits diff: ✗ credits or the price rise more than 20%');
     expect(run.stdout).toContain('| video\\_processing | 2,500 → 5,000 | +100% | 80% → 90% |');
-    expect(readFileSync(summary, 'utf8')).toBe(`${run.stdout}`);
+    expect(readFileSync(summary, 'utf8')).toBe(`${run.stdout}\n`);
   });
 
   it('refuses what it cannot do', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type DesignFlags, deriveTable, resolveSettings } from '../../src/commands/derive.js';
+import { type DesignFlags, deriveTable, resolveSettings } from '../../src/pipeline/derive.js';
 import { DesignError } from '../../src/core/errors.js';
 import { CliError, InputError, InputErrors } from '../../src/io/errors.js';
 import { parseTable, renderTable } from '../../src/io/table.js';

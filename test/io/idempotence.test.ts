@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type DesignFlags, deriveTable, resolveSettings } from '../../src/commands/derive.js';
+import { type DesignFlags, deriveTable, resolveSettings } from '../../src/pipeline/derive.js';
 import { parseTable, renderTable } from '../../src/io/table.js';
 
 const costsCsv = fc

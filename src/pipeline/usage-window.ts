@@ -2,7 +2,6 @@ import type { WindowBound } from '../core/sql.js';
 import { parseInstant } from '../core/time.js';
 import { CliError } from '../io/errors.js';
 import { USAGE_ROLES, type UsageOptions, type UsageRole } from '../io/usage-scan.js';
-import type { Ui } from '../ui.js';
 import { decimalMarkOf } from './derive.js';
 
 /** The flags every command that reads a usage log shares: the window, the columns, how numbers are written. */
@@ -97,17 +96,5 @@ export function usageOptions(flags: UsageFlags, window: UsageWindow, progress?: 
     ...(window.sinceAt !== undefined && { since: window.sinceAt }),
     ...(window.untilAt !== undefined && { until: window.untilAt }),
     ...(progress && { progress }),
-  };
-}
-
-/** A progress bar on stderr, only when stderr is a terminal. */
-export function progressBar(ui: Ui): ((read: number, total: number | undefined) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  return (read, total) => {
-    const mb = `${(read / 1e6).toFixed(1)} MB`;
-    if (total === undefined || total === 0) return void process.stderr.write(`\r\u001b[Kreading ${mb}`);
-    const done = Math.min(1, read / total);
-    const bar = '#'.repeat(Math.round(done * 30)).padEnd(30, '-');
-    process.stderr.write(`\r\u001b[K${ui.errStyle.dim(`[${bar}] ${Math.round(done * 100)}% ${mb}`)}`);
   };
 }

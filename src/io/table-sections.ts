@@ -1,7 +1,7 @@
 import { DesignError } from '../core/errors.js';
 import { type PlanFigures, planFigures } from '../core/plans.js';
-import { InputError } from '../io/errors.js';
-import { type LoadedTable, dottedPath } from '../io/table.js';
+import { InputError } from './errors.js';
+import { type LoadedTable, dottedPath } from './table.js';
 
 /**
  * Runs work on a loaded table; a problem the core finds in one of its

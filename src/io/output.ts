@@ -1,0 +1,25 @@
+import { appendFile } from 'node:fs/promises';
+import type { Ui } from '../ui.js';
+import { writeFileAtomic } from './atomic.js';
+import { STDIN } from './source.js';
+
+/**
+ * Puts a command's document where the user asked: on stdout for "-" (or no
+ * path), else in the file, atomically, saying so on stderr.
+ */
+export async function writeOutput(path: string | undefined, text: string, ui: Pick<Ui, 'err'>): Promise<void> {
+  if (path === undefined || path === STDIN) {
+    process.stdout.write(text);
+    return;
+  }
+  await writeFileAtomic(path, text);
+  ui.err(`Wrote ${path}`);
+}
+
+/** Appends a markdown report to the GitHub Actions step summary, when the run has one; a failure to is a warning, not an error. */
+export async function appendStepSummary(markdown: string, ui: Pick<Ui, 'warn'>, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const summary = env['GITHUB_STEP_SUMMARY'];
+  if (!summary) return;
+  // A blank line after, so what the next step appends starts a paragraph of its own.
+  await appendFile(summary, `${markdown.trimEnd()}\n\n`).catch((error: Error) => ui.warn(`could not append to GITHUB_STEP_SUMMARY: ${error.message}`));
+}
