@@ -1,8 +1,10 @@
+import type { ReportFormat } from '../core/choices.js';
+import type { AuditFlagOptions } from '../options.js';
 import { EXIT } from '../exit-codes.js';
 import { type AuditOptions, type UsageAggregate, auditUsage } from '../core/audit.js';
 import { Dec } from '../core/decimal.js';
 import { validateFloor } from '../core/design.js';
-import { type AuditSqlOptions, type Dialect, auditSql } from '../core/sql.js';
+import { type AuditSqlOptions, auditSql } from '../core/sql.js';
 import { CliError } from '../io/errors.js';
 import { loadTable } from '../io/table.js';
 import { COST_SCALE, CREDIT_SCALE, type CustomerUsage } from '../io/usage-scan.js';
@@ -10,21 +12,9 @@ import { readUsage } from '../io/usage.js';
 import { type AuditReport, auditFailed, auditVerdict, renderAuditGithub, renderAuditJson, renderAuditMarkdown, renderAuditText } from '../render/audit.js';
 import { appendStepSummary } from '../io/output.js';
 import type { Ui } from '../ui.js';
-import { type UsageFlags, fixedBound, usageOptions, usageWindow } from '../pipeline/usage-window.js';
+import { fixedBound, usageOptions, usageWindow } from '../pipeline/usage-window.js';
 
-export type AuditFormat = 'text' | 'json' | 'markdown' | 'github';
-
-export interface AuditCommandOptions extends UsageFlags {
-  format?: AuditFormat;
-  usage?: string;
-  table: string;
-  floor?: string;
-  top: number;
-  maxStep: string;
-  emitSql?: Dialect;
-  relation: string;
-  db?: string;
-}
+export type AuditCommandOptions = AuditFlagOptions & { usage?: string };
 
 /** Customers whose ids differ only by surrounding spaces are one customer. */
 function mergeCustomers(customers: Iterable<CustomerUsage>): ReturnType<NonNullable<UsageAggregate['customers']>> {
@@ -41,7 +31,7 @@ function mergeCustomers(customers: Iterable<CustomerUsage>): ReturnType<NonNulla
 }
 
 export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const format: AuditFormat = options.format ?? (ui.json ? 'json' : 'text');
+  const format: ReportFormat = options.format ?? (ui.json ? 'json' : 'text');
   const maxStep = new Dec(options.maxStep);
   if (maxStep.lte(0)) throw new CliError(`--max-step must be greater than 0, got ${options.maxStep}`);
   const floorFlag = options.floor !== undefined ? new Dec(options.floor) : undefined;

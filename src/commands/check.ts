@@ -1,5 +1,7 @@
+import type { ReportFormat } from '../core/choices.js';
+import type { CheckFlagOptions } from '../options.js';
 import { EXIT } from '../exit-codes.js';
-import { type Severity, failing, sortFindings } from '../core/check.js';
+import { failing, sortFindings } from '../core/check.js';
 import { Dec } from '../core/decimal.js';
 import { validateFloor } from '../core/design.js';
 import { confinedPath } from '../io/confine.js';
@@ -13,19 +15,7 @@ import type { Ui } from '../ui.js';
 import { type Derivation, deriveTable, redesignRecorded, resolveSettings } from '../pipeline/derive.js';
 import { tableFindings } from '../pipeline/findings.js';
 
-export type CheckFormat = 'text' | 'json' | 'github' | 'markdown';
-
-export interface CheckOptions {
-  table: string;
-  costs?: string;
-  floor?: string;
-  failOn: Severity;
-  format?: CheckFormat;
-  delimiter?: string;
-  decimalComma?: boolean;
-  decimalPoint?: boolean;
-}
-
+export type CheckOptions = CheckFlagOptions;
 
 /** The costs file a table records, as a path from the working directory; it must stay inside the project. */
 function recordedCosts(tablePath: string, recorded: string | undefined): string {
@@ -50,7 +40,7 @@ function withoutContent(error: unknown, costsPath: string): unknown {
 }
 
 export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const format: CheckFormat = options.format ?? (ui.json ? 'json' : 'text');
+  const format: ReportFormat = options.format ?? (ui.json ? 'json' : 'text');
   const loaded = await loadTable(options.table);
   const { table } = loaded;
   const costsPath = options.costs ?? recordedCosts(options.table, table.source?.file);

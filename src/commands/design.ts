@@ -1,6 +1,7 @@
+import type { DesignFlagOptions } from '../options.js';
 import { EXIT } from '../exit-codes.js';
 import { existsSync } from 'node:fs';
-import { type Severity, failing, sortFindings } from '../core/check.js';
+import { failing, sortFindings } from '../core/check.js';
 import { creditChanges } from '../core/table.js';
 import { renderChanges, renderDesign, renderDesignJson } from '../render/design-text.js';
 import { writeOutput } from '../io/output.js';
@@ -8,16 +9,10 @@ import { CliError } from '../io/errors.js';
 import { STDIN, readSource } from '../io/source.js';
 import { type LoadedTable, loadTable, renderTable } from '../io/table.js';
 import type { Ui } from '../ui.js';
-import { type DesignFlags, deriveTable, resolveSettings } from '../pipeline/derive.js';
+import { deriveTable, resolveSettings } from '../pipeline/derive.js';
 import { tableFindings } from '../pipeline/findings.js';
 
-export interface DesignOptions extends DesignFlags {
-  costs: string;
-  out: string;
-  dryRun?: boolean;
-  /** Exit 1 when the table has findings at or above this severity. */
-  failOn?: Severity | 'none';
-}
+export type DesignOptions = DesignFlagOptions & { costs: string };
 
 export async function designCommand(options: DesignOptions, ui: Ui): Promise<number> {
   if (ui.json && options.out === STDIN) throw new CliError('--json and -o - would both print the table on stdout; choose one');

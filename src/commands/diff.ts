@@ -1,3 +1,5 @@
+import type { ReportFormat } from '../core/choices.js';
+import type { DiffFlagOptions } from '../options.js';
 import { EXIT } from '../exit-codes.js';
 import { existsSync } from 'node:fs';
 import { Dec } from '../core/decimal.js';
@@ -14,26 +16,9 @@ import type { CreditTable } from '../core/table.js';
 import { type DiffReport, diffVerdict, renderDiffGithub, renderDiffJson, renderDiffMarkdown, renderDiffText, renderNotice } from '../render/diff.js';
 import type { Ui } from '../ui.js';
 import { plansOf } from '../io/table-sections.js';
-import { type UsageFlags, type UsageWindow, fixedBound, usageOptions, usageWindow } from '../pipeline/usage-window.js';
+import { type UsageWindow, fixedBound, usageOptions, usageWindow } from '../pipeline/usage-window.js';
 
-export type DiffFormat = 'text' | 'json' | 'markdown' | 'github';
-
-export interface DiffOptions extends UsageFlags {
-  old: string;
-  new?: string;
-  baseRef?: string;
-  usage?: string;
-  db?: string;
-  relation: string;
-  customerPlans?: string;
-  threshold: string;
-  maxStep: string;
-  top: number;
-  format?: DiffFormat;
-  notice?: string;
-  effective?: string;
-  reason?: string[];
-}
+export type DiffOptions = DiffFlagOptions & { old: string; new?: string };
 
 /** A table named on the command line: a file, or REV:path read through git when no such file exists. */
 async function loadTableArg(spec: string): Promise<{ loaded: LoadedTable; file: string }> {
@@ -127,7 +112,7 @@ function ratioFlag(text: string, flag: string): Dec {
 }
 
 export async function diffCommand(options: DiffOptions, ui: Ui, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const format: DiffFormat = options.format ?? (ui.json ? 'json' : 'text');
+  const format: ReportFormat = options.format ?? (ui.json ? 'json' : 'text');
   const threshold = ratioFlag(options.threshold, '--threshold');
   const maxStep = ratioFlag(options.maxStep, '--max-step');
   if (options.baseRef !== undefined && options.new !== undefined) throw new CliError('--base-ref takes the one table it compares with its committed self; give OLD NEW, or NEW --base-ref REV');

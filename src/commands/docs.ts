@@ -1,3 +1,4 @@
+import type { DocsFlagOptions } from '../options.js';
 import { EXIT } from '../exit-codes.js';
 import { formatMoney } from '../core/price.js';
 import { writeOutput } from '../io/output.js';
@@ -6,11 +7,7 @@ import { type CustomerDocs, describeModifier, renderDocsHtml, renderDocsMarkdown
 import type { Ui } from '../ui.js';
 import { plansOf } from '../io/table-sections.js';
 
-export interface DocsOptions {
-  table: string;
-  format: 'markdown' | 'html';
-  out?: string;
-}
+export type DocsOptions = DocsFlagOptions;
 
 export async function docsCommand(options: DocsOptions, ui: Ui): Promise<number> {
   const loaded = await loadTable(options.table);

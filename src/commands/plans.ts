@@ -1,3 +1,4 @@
+import type { PlansFlagOptions } from '../options.js';
 import { EXIT } from '../exit-codes.js';
 import type { Document } from 'yaml';
 import { writeFileAtomic } from '../io/atomic.js';
@@ -7,10 +8,7 @@ import { renderPlansJson, renderPlansText } from '../render/plans.js';
 import type { Ui } from '../ui.js';
 import { plansOf } from '../io/table-sections.js';
 
-export interface PlansOptions {
-  table: string;
-  write?: boolean;
-}
+export type PlansOptions = PlansFlagOptions;
 
 export async function plansCommand(options: PlansOptions, ui: Ui): Promise<number> {
   const loaded = await loadTable(options.table);

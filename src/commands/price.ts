@@ -1,27 +1,19 @@
+import type { PriceFlagOptions } from '../options.js';
+import { DEFAULTS } from '../defaults.js';
 import { EXIT } from '../exit-codes.js';
 import { Dec } from '../core/decimal.js';
-import { type Basis, type Price, marginOf, priceFromCostPerCredit, priceOperations } from '../core/price.js';
+import { type Price, marginOf, priceFromCostPerCredit, priceOperations } from '../core/price.js';
 import { tablePrice } from '../core/table.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { CliError } from '../io/errors.js';
 import { loadTable, renderTable } from '../io/table.js';
 import { type PriceReport, renderPriceJson, renderPriceText } from '../render/price.js';
 import type { Ui } from '../ui.js';
-import { DEFAULTS, currencyCode, deriveTable, resolveSettings } from '../pipeline/derive.js';
+import { currencyCode, deriveTable, resolveSettings } from '../pipeline/derive.js';
 import { committedPrice } from '../pipeline/findings.js';
 import { readSource } from '../io/source.js';
 
-export interface PriceOptions {
-  table: string;
-  /** Price the committed credits at these costs instead of the table's recorded ones. */
-  costs?: string;
-  margin?: string;
-  basis?: Basis;
-  costPerCredit?: string;
-  floor?: string;
-  currency?: string;
-  write?: boolean;
-}
+export type PriceOptions = PriceFlagOptions;
 
 export async function priceCommand(options: PriceOptions, ui: Ui): Promise<number> {
   if (options.costPerCredit !== undefined) return priceBare(options, ui);

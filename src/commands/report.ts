@@ -1,3 +1,4 @@
+import type { ReportFlagOptions } from '../options.js';
 import { EXIT } from '../exit-codes.js';
 import { type Dec, ONE } from '../core/decimal.js';
 import { ladderFrom } from '../core/ladder.js';
@@ -10,10 +11,7 @@ import { type ReportData, renderReport } from '../render/report.js';
 import type { Ui } from '../ui.js';
 import { plansOf } from '../io/table-sections.js';
 
-export interface ReportOptions {
-  table: string;
-  out: string;
-}
+export type ReportOptions = ReportFlagOptions;
 
 /** The ladder's steps from the smallest to past ten times the largest credit value (at most 60), for grid lines. */
 function ladderSteps(ladder: string, largest: number): number[] {

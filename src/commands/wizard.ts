@@ -1,3 +1,5 @@
+import type { WizardFlagOptions } from '../options.js';
+import { DEFAULTS } from '../defaults.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
 import { parseCsv } from '../io/csv.js';
@@ -5,7 +7,7 @@ import { ratesNeeded } from '../io/costs.js';
 import { CancelledError, CliError, LocaleError } from '../io/errors.js';
 import { readSource, type Source } from '../io/source.js';
 import { loadTable } from '../io/table.js';
-import { flagNumber } from '../core/numbers.js';
+import { flagNumber } from '../core/flag-number.js';
 import { NAMED_LADDERS, ROUNDINGS, type Rounding } from '../core/ladder.js';
 import type { Design } from '../core/design.js';
 import type { CreditTable } from '../core/table.js';
@@ -13,7 +15,7 @@ import { renderPreview, renderPreviewLine } from '../render/design-text.js';
 import { shellWord } from '../render/format.js';
 import type { Ui } from '../ui.js';
 import { designCommand } from './design.js';
-import { DEFAULTS, type Derivation, type DesignFlags, deriveTable, resolveSettings } from '../pipeline/derive.js';
+import { type Derivation, type DesignFlags, deriveTable, resolveSettings } from '../pipeline/derive.js';
 
 /** The prompts the wizard asks through: @inquirer/prompts in use, scripted answers in tests. */
 export interface Prompts {
@@ -23,13 +25,7 @@ export interface Prompts {
   confirm(question: { message: string; default?: boolean }): Promise<boolean>;
 }
 
-export interface WizardOptions {
-  costs?: string;
-  out?: string;
-  delimiter?: string;
-  decimalComma?: boolean;
-  decimalPoint?: boolean;
-}
+export type WizardOptions = WizardFlagOptions & { costs?: string };
 
 /** What the wizard decided: enough to run `credits design` and to print the same command. */
 export interface WizardPlan {
@@ -109,7 +105,7 @@ function csvField(text: string): string {
 export async function planWizard(options: WizardOptions, prompts: Prompts, ui: Ui): Promise<WizardPlan> {
   const costs = await costsStep(options.costs, prompts);
   const source: Source = costs.entered ? { name: costs.path, bytes: Buffer.from(costs.entered) } : await readSource(costs.path, 'costs file');
-  const out0 = options.out ?? 'credits.yaml';
+  const out0 = options.out ?? DEFAULTS.table;
   // A table that cannot be read offers no defaults (design will say why); a defect in reading it is still a defect.
   const previous: CreditTable | undefined = existsSync(out0)
     ? await loadTable(out0).then(
@@ -260,7 +256,7 @@ export function equivalentCommand(plan: WizardPlan): string {
   if (flags.rounding) args.push('--rounding', flags.rounding);
   if (flags.margin) args.push('--margin', flags.margin);
   if (flags.floor) args.push('--floor', flags.floor);
-  if (plan.out !== 'credits.yaml') args.push('-o', plan.out);
+  if (plan.out !== DEFAULTS.table) args.push('-o', plan.out);
   return args.map(shellWord).join(' ');
 }
 
@@ -281,7 +277,7 @@ export async function wizardCommand(options: WizardOptions, ui: Ui, prompts?: Pr
     throw error;
   }
   if (plan.enteredCsv !== undefined) await writeFileAtomic(plan.costs, plan.enteredCsv);
-  const code = await designCommand({ ...plan.flags, costs: plan.costs, out: plan.out }, ui);
+  const code = await designCommand({ ...plan.flags, costs: plan.costs, out: plan.out, failOn: 'none' }, ui);
   ui.out(`\nThe same table, from a script:\n  ${equivalentCommand(plan)}`);
   return code;
 }

@@ -5,8 +5,9 @@ import { type Price, marginOf } from './price.js';
 import type { OperationCost } from './samples.js';
 import type { CreditTable } from './table.js';
 
-export type Severity = 'error' | 'warning';
-export const SEVERITIES: readonly Severity[] = ['error', 'warning'];
+import { SEVERITIES, type Severity } from './choices.js';
+
+export { SEVERITIES, type Severity };
 
 export type FindingCode =
   | 'unpriced-operation'

@@ -1,9 +1,9 @@
 import { Dec, ONE } from './decimal.js';
 import { DesignError } from './errors.js';
 
-export type Rounding = 'nearest' | 'up' | 'down';
-export const ROUNDINGS: readonly Rounding[] = ['nearest', 'up', 'down'];
-export const NAMED_LADDERS = ['friendly', '1-2-5', '1-5', 'integer'] as const;
+import { NAMED_LADDERS, ROUNDINGS, type Rounding } from './choices.js';
+
+export { NAMED_LADDERS, ROUNDINGS, type Rounding };
 
 /**
  * A ladder of allowed credit values. Named ladders are infinite, so a ladder

@@ -112,22 +112,3 @@ const SIGN_CURRENCIES: Record<string, readonly string[]> = {
 export function signFits(sign: string, currency: string): boolean {
   return SIGN_CURRENCIES[sign]?.includes(currency) ?? !SIGNS.includes(sign);
 }
-
-const FLAG_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i;
-const PER = { k: 1_000, m: 1_000_000 } as const;
-
-/**
- * A number typed in a flag or at a prompt, as plain decimal text: "0.7", or
- * with `percent` "70%" (0.7), or with `per` a price per thousand or million
- * units as LLM prices are published ("2.5/1M" is 0.0000025). Undefined when
- * it is none of these. Exact: the text is divided as a decimal.
- */
-export function flagNumber(text: string, accepts: { percent?: boolean; per?: boolean } = {}): string | undefined {
-  const trimmed = text.trim();
-  const percent = accepts.percent && trimmed.endsWith('%') ? trimmed.slice(0, -1).trim() : undefined;
-  const per = accepts.per ? /^(.*?)\s*\/\s*1\s*([kKmM])$/.exec(trimmed) : null;
-  const digits = percent ?? per?.[1] ?? trimmed;
-  if (!FLAG_NUMBER.test(digits)) return undefined;
-  const divisor = percent !== undefined ? 100 : per ? PER[per[2]!.toLowerCase() as keyof typeof PER] : 1;
-  return new Dec(digits).dividedBy(divisor).toFixed();
-}

@@ -1,7 +1,9 @@
 import { Dec, ONE, ZERO, maxOf, sum } from './decimal.js';
 import { DesignError } from './errors.js';
 
-export type Basis = 'worst' | 'blended';
+import type { Basis } from './choices.js';
+
+export type { Basis };
 
 /** What pricing needs of an operation. */
 export interface PricedInput {

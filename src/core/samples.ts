@@ -1,8 +1,9 @@
 import { Dec, ZERO, sum } from './decimal.js';
 import { DesignError, type Position } from './errors.js';
 
-export const STATS = ['mean', 'p50', 'p90', 'p95', 'p99', 'max'] as const;
-export type Stat = (typeof STATS)[number];
+import { STATS, type Stat } from './choices.js';
+
+export { STATS, type Stat };
 
 /** One row of a costs file, its cost already computed. */
 export interface CostSample {

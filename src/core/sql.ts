@@ -1,8 +1,9 @@
 import type { Dec } from './decimal.js';
 import type { CreditTable } from './table.js';
 
-export const DIALECTS = ['postgres', 'bigquery', 'snowflake', 'duckdb', 'sqlite'] as const;
-export type Dialect = (typeof DIALECTS)[number];
+import { DIALECTS, type Dialect } from './choices.js';
+
+export { DIALECTS, type Dialect };
 
 /** A bound of the time window: a fixed instant, or a distance back from the engine's now. */
 export type WindowBound = { at: Date } | { back: number; unit: 'day' | 'hour' };

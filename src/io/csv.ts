@@ -97,9 +97,6 @@ function csvError(source: Source, error: CsvParseError, header: () => string[]):
   }
 }
 
-/** The field separators `credits` reads: spreadsheets export commas, semicolons (where "," is the decimal mark) or tabs. */
-export const DELIMITERS: Record<string, string> = { ',': ',', ';': ';', tab: '\t', '\t': '\t' };
-
 /** How a delimiter is written in a message or a table. */
 export function delimiterName(delimiter: string): string {
   return delimiter === '\t' ? 'tab' : delimiter;

@@ -1,10 +1,10 @@
+import type { DesignFlagOptions } from '../options.js';
+import { DEFAULTS } from '../defaults.js';
 import { relative, resolve, dirname, sep } from 'node:path';
 import { Dec, ONE } from '../core/decimal.js';
 import { type Design, type DesignParams, design, unknownOperation } from '../core/design.js';
 import { DesignError } from '../core/errors.js';
 import type { DecimalMark } from '../core/numbers.js';
-import type { Rounding } from '../core/ladder.js';
-import type { Basis } from '../core/price.js';
 import { type OperationCost, type Stat, groupSamples } from '../core/samples.js';
 import { type CreditTable, type TableDesign, tableFromDesign } from '../core/table.js';
 import { type Costs, ROLES, type Role, readCosts } from '../io/costs.js';
@@ -13,27 +13,8 @@ import { CliError, InputError } from '../io/errors.js';
 import { STDIN, type Source } from '../io/source.js';
 import { sha256 } from '../io/table.js';
 
-/** The flags of the method as commander hands them over (strings, validated for form). */
-export interface DesignFlags {
-  base?: string;
-  unitCost?: string;
-  rate?: string[];
-  multiplier?: string[];
-  stat?: Stat;
-  ladder?: string;
-  rounding?: Rounding;
-  maxLevels?: number;
-  margin?: string;
-  floor?: string;
-  basis?: Basis;
-  currency?: string;
-  column?: string[];
-  delimiter?: string;
-  decimalComma?: boolean;
-  decimalPoint?: boolean;
-  /** OPERATION=CREDITS: set an operation's credits and pin them. */
-  pin?: string[];
-}
+/** The flags of the method as commander hands them over (strings, validated for form), as declared in options.ts. */
+export type DesignFlags = Omit<DesignFlagOptions, 'out' | 'dryRun' | 'failOn'>;
 
 /** Parameters a design derives from the costs when nobody chose them; recorded as such, so a redesign derives them again. */
 export const AUTO_PARAMETERS = ['base_operation', 'basis'] as const;
@@ -54,8 +35,6 @@ export interface Settings extends Pick<DesignParams, 'base' | 'unitCost' | 'ladd
   delimiter?: string;
   decimalMark?: DecimalMark;
 }
-
-export const DEFAULTS = { stat: 'mean', ladder: 'friendly', rounding: 'nearest', margin: '0.7', floor: '0.5', currency: 'USD' } as const;
 
 /** KEY=VALUE flags; a numeric value never holds "=", so those split at the last one (an operation name may hold one). */
 function pairs(values: readonly string[] | undefined, numeric = false): [string, string][] {

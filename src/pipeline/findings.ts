@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../defaults.js';
 import { type Finding, type FindingCode, checkTable } from '../core/check.js';
 import type { Dec } from '../core/decimal.js';
 import type { Design } from '../core/design.js';
@@ -8,8 +9,6 @@ import type { Source } from '../io/source.js';
 import { shellWord } from '../render/format.js';
 import { type Derivation, type Settings, deriveTable } from './derive.js';
 
-/** The table `credits` reads and writes when none is named. */
-export const DEFAULT_TABLE = 'credits.yaml';
 
 /** Findings that more credits for the operation can clear. */
 const MARGIN_CODES: ReadonlySet<FindingCode> = new Set(['negative-margin', 'margin-below-floor', 'modifier-below-floor', 'zero-credit-discount']);
@@ -59,8 +58,8 @@ export function committedPrice(
  */
 export function tableFindings(input: FindingsInput): Finding[] {
   const { table, floor, source, costsPath, tablePath, settings, current } = input;
-  const redesign = ['credits', 'design', costsPath, ...(tablePath === DEFAULT_TABLE ? [] : ['-o', tablePath])].map(shellWord).join(' ');
-  const reprice = ['credits', 'price', '--write', ...(tablePath === DEFAULT_TABLE ? [] : ['--table', tablePath]), '--costs', costsPath].map(shellWord).join(' ');
+  const redesign = ['credits', 'design', costsPath, ...(tablePath === DEFAULTS.table ? [] : ['-o', tablePath])].map(shellWord).join(' ');
+  const reprice = ['credits', 'price', '--write', ...(tablePath === DEFAULTS.table ? [] : ['--table', tablePath]), '--costs', costsPath].map(shellWord).join(' ');
   const findingsOf = (derived: Derivation, pin: (operation: string) => string | undefined) => {
     // A simulated redesign is checked as it would be once written: committed = recorded = current.
     const committed = derived === current ? table : derived.table;

@@ -189,7 +189,7 @@ describe('credits check cannot check', () => {
 
   it('exits 2 for bad flags', () => {
     expect(check('--fail-on', 'info')).toMatchObject({ code: 2 });
-    expect(check('--format', 'xml').stderr).toContain("argument 'xml' is invalid. Allowed choices are text, json, github, markdown.");
+    expect(check('--format', 'xml').stderr).toContain("argument 'xml' is invalid. Allowed choices are text, json, markdown, github.");
   });
 
   it('exits 2 for a table designed from stdin without --costs', () => {
