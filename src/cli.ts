@@ -33,7 +33,7 @@ const IMPLEMENTATIONS: Record<CommandName, (args: Positional, options: never, ui
 };
 
 /** A commander option from its declaration. */
-export function commanderOption(spec: OptionSpec): Option {
+function commanderOption(spec: OptionSpec): Option {
   const flags = `${spec.short ? `-${spec.short}, ` : ''}--${spec.name}${spec.value ? ` <${spec.value}>` : ''}`;
   const option = new Option(flags, spec.help);
   if (spec.choices) option.choices(spec.choices);
@@ -56,7 +56,7 @@ function addCommand(program: Command, spec: CommandSpec, run: (load: (ui: Ui) =>
   });
 }
 
-export function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: Command) => Promise<void>): Command {
+function buildProgram(run: (load: (ui: Ui) => Promise<number>, command: Command) => Promise<void>): Command {
   const program = new Command('credits')
     .description('Design, price and guard the credit table of an API that bills in credits.')
     .version(CREDITS_VERSION, '-V, --version', 'print the version')

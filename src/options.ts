@@ -169,7 +169,7 @@ const relation = { name: 'relation', value: 'name', kind: 'text', default: DEFAU
 const reportFormat = { name: 'format', value: 'format', kind: 'text', choices: REPORT_FORMATS, help: 'text, json, markdown or github annotations (default: text; json with --json)' } as const;
 
 /** The flags of the method, as `design` takes them (SPEC §1, §2). */
-export const DESIGN_OPTIONS = [
+const DESIGN_OPTIONS = [
   { name: 'base', value: 'operation', kind: 'text', help: 'operation worth 1 credit (default: the cheapest)' },
   { name: 'unit-cost', value: 'amount', kind: 'number', help: 'cost of one credit instead of a base operation' },
   { name: 'rate', value: 'column=amount', kind: 'rate-pairs', help: 'rate of a resource column (header as written, or its snake_case key), when there is no cost column; 2.5/1M is per million (repeatable)' },
@@ -192,7 +192,7 @@ export const DESIGN_OPTIONS = [
   { name: 'fail-on', value: 'severity', kind: 'text', choices: [...SEVERITIES, 'none'], default: 'none', help: 'exit 1 when the table has findings (as credits check reports them) at or above this severity' },
 ] as const satisfies readonly OptionSpec[];
 
-export const PRICE_OPTIONS = [
+const PRICE_OPTIONS = [
   table,
   { name: 'margin', value: 'ratio', kind: 'ratio', help: "target gross margin in [0, 1) (default: the table's)" },
   { name: 'basis', value: 'basis', kind: 'text', choices: BASES, help: "worst or blended (default: the table's)" },
@@ -203,14 +203,14 @@ export const PRICE_OPTIONS = [
   { name: 'write', kind: 'switch', help: "update the table's price in place" },
 ] as const satisfies readonly OptionSpec[];
 
-export const WIZARD_OPTIONS = [
+const WIZARD_OPTIONS = [
   { name: 'out', short: 'o', value: 'file', kind: 'text', help: `table to write (asked for, default ${DEFAULTS.table})` },
   delimiterOf('the costs file'),
   { name: 'decimal-comma', kind: 'switch', help: 'the costs file writes 0,004 for 0.004 (asked when a number needs it)' },
   { name: 'decimal-point', kind: 'switch', help: 'the costs file writes 1,250 for 1250 (asked when a number needs it)' },
 ] as const satisfies readonly OptionSpec[];
 
-export const CHECK_OPTIONS = [
+const CHECK_OPTIONS = [
   table,
   { name: 'costs', value: 'file', kind: 'text', help: 'costs CSV (default: the one the table records)' },
   { name: 'floor', value: 'ratio', kind: 'ratio', help: "margin under which an operation is a finding (default: the table's)" },
@@ -221,7 +221,7 @@ export const CHECK_OPTIONS = [
   { name: 'format', value: 'format', kind: 'text', choices: REPORT_FORMATS, help: 'text, json, markdown or github annotations (default: text; json with --json)' },
 ] as const satisfies readonly OptionSpec[];
 
-export const AUDIT_OPTIONS = [
+const AUDIT_OPTIONS = [
   table,
   floor,
   since,
@@ -239,7 +239,7 @@ export const AUDIT_OPTIONS = [
   reportFormat,
 ] as const satisfies readonly OptionSpec[];
 
-export const DIFF_OPTIONS = [
+const DIFF_OPTIONS = [
   { name: 'base-ref', value: 'rev', kind: 'text', help: 'compare the table with itself at this revision: NEW --base-ref main is main:NEW NEW' },
   { name: 'usage', value: 'file', kind: 'text', help: 'usage log whose calls are billed under both tables, per customer (- for stdin)' },
   { name: 'db', value: 'url', kind: 'text', help: 'count the calls on PostgreSQL (postgres://…) instead of a log file' },
@@ -261,15 +261,15 @@ export const DIFF_OPTIONS = [
   { name: 'reason', value: 'operation=text', kind: 'pairs', help: 'why an operation changes, one sentence for the notice (repeatable)' },
 ] as const satisfies readonly OptionSpec[];
 
-export const PLANS_OPTIONS = [table, { name: 'write', kind: 'switch', help: 'record derived included_credits in the table' }] as const satisfies readonly OptionSpec[];
+const PLANS_OPTIONS = [table, { name: 'write', kind: 'switch', help: 'record derived included_credits in the table' }] as const satisfies readonly OptionSpec[];
 
-export const DOCS_OPTIONS = [
+const DOCS_OPTIONS = [
   table,
   { name: 'format', value: 'format', kind: 'text', choices: DOCS_FORMATS, default: 'markdown', help: 'markdown or html' },
   { name: 'out', short: 'o', value: 'file', kind: 'text', help: 'file to write (default: stdout)' },
 ] as const satisfies readonly OptionSpec[];
 
-export const REPORT_OPTIONS = [table, { name: 'out', short: 'o', value: 'file', kind: 'text', default: DEFAULTS.report, help: 'file to write' }] as const satisfies readonly OptionSpec[];
+const REPORT_OPTIONS = [table, { name: 'out', short: 'o', value: 'file', kind: 'text', default: DEFAULTS.report, help: 'file to write' }] as const satisfies readonly OptionSpec[];
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS = [

@@ -7,6 +7,8 @@ import DecimalLib from 'decimal.js';
  */
 export const Dec = DecimalLib.clone({
   precision: 40,
+  // Half up, as people round money by hand and spreadsheets do: what `credits` prints to a given
+  // number of places is what a reader checking it with a calculator gets.
   rounding: DecimalLib.ROUND_HALF_UP,
   toExpNeg: -40,
   toExpPos: 40,
@@ -18,11 +20,6 @@ export const ONE = new Dec(1);
 
 export function isDec(value: unknown): value is Dec {
   return DecimalLib.isDecimal(value);
-}
-
-/** Plain positional notation without trailing zeros: 0.0002, 112.5, 2500. */
-export function plain(value: Dec): string {
-  return value.toFixed();
 }
 
 export function sum(values: Iterable<Dec>): Dec {

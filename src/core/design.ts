@@ -6,7 +6,7 @@ import { type Basis, type Price, groupThousands, marginOf, priceOperations, vali
 import type { OperationCost } from './samples.js';
 
 /** More distinct credit values than this is hard for customers to hold in mind. */
-export const LEVELS_WARNING = 15;
+const LEVELS_WARNING = 15;
 
 export interface DesignParams {
   /** Base operation; with neither base nor unitCost, the cheapest operation. */

@@ -168,7 +168,7 @@ function plainModifier(m: Modifier): unknown {
  * table's credits (modifiers are not applied), at its price; on a plan, the
  * plan's price plus the credits beyond those it includes.
  */
-export function billFor(calls: ReadonlyMap<string, number>, table: CreditTable, plan?: PlanTerms): Bill {
+function billFor(calls: ReadonlyMap<string, number>, table: CreditTable, plan?: PlanTerms): Bill {
   let credits = ZERO;
   let unpricedCalls = 0;
   for (const [operation, n] of calls) {

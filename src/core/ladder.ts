@@ -80,6 +80,8 @@ function listLadder(text: string, steps: Dec[]): Ladder {
 export function ladderFrom(spec: string): Ladder {
   switch (spec) {
     case 'friendly':
+      // 1, 2, 5 in the first decade, since 2.5 credits is not a whole number of credits; from 10 on,
+      // 25, 50, 250 … read as prices do (a quarter, a half), as in the method's worked example.
       return decadeLadder('friendly', [[1, 2, 5], [1, 2.5, 5]]);
     case '1-2-5':
       return decadeLadder('1-2-5', [[1, 2, 5]]);

@@ -40,6 +40,10 @@ export function consolidateLevels(inputs: readonly LevelInput[], ladder: Ladder,
   const best = Array.from({ length: levels + 1 }, () => new Array<number>(n).fill(Infinity));
   const from = Array.from({ length: levels + 1 }, () => new Array<{ start: number; reuse: boolean } | undefined>(n));
   const prefix = (g: number, i: number) => (i === 0 ? 0 : best[g]![i - 1]!);
+  // Tie-breaks, so equal inputs always give the same table: a cost must beat the best so far by
+  // more than 1e-12 (float noise in the sums of logs) to replace it, so among equal choices the
+  // first found wins: shared fixed levels before new ones, earlier cuts, smaller candidates
+  // (they are sorted), and the fewest new levels.
   for (let g = 0; g <= levels; g++) {
     for (let j = 0; j < n; j++) {
       for (let i = 0; i <= j; i++) {
@@ -81,6 +85,7 @@ function bestLevels(levels: readonly Dec[], logs: readonly number[], weights: re
     for (let j = i; j < n; j++) {
       for (let c = 0; c < levels.length; c++) {
         running[c]! += weights[j]! * Math.abs(levelLogs[c]! - logs[j]!);
+        // Strictly better only: of equally good levels, the smaller (they are sorted) is kept.
         if (running[c]! < cost[i]![j]! - 1e-12) {
           cost[i]![j] = running[c]!;
           choice[i]![j] = c;

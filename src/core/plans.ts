@@ -2,7 +2,7 @@ import { type Dec, ONE, sum } from './decimal.js';
 import { DesignError } from './errors.js';
 import { ladderFrom, roundToLadder } from './ladder.js';
 
-export const PLAN_METHODS = ['cost-multiple', 'use-case', 'competitive'] as const;
+const PLAN_METHODS = ['cost-multiple', 'use-case', 'competitive'] as const;
 export type PlanMethod = (typeof PLAN_METHODS)[number];
 
 export interface PlanSpec {

@@ -44,6 +44,9 @@ export function costPerCredit(ops: readonly PricedInput[], basis: Basis): Dec {
 /** The least value of 1, 2, 2.5, 5 × 10^k that is ≥ x. */
 export function roundUpToPriceLadder(x: Dec): Dec {
   if (x.lte(ZERO)) throw new DesignError('a price must be greater than 0');
+  // x = mantissa × 10^e with 1 ≤ mantissa < 10 (decimal.js's exponent e is the power of ten of
+  // the first digit). A mantissa above 5 rolls over to the next decade: 10 × 10^e, which is why
+  // the list ends with 10; find() cannot fail, as every mantissa is < 10.
   const scale = new Dec(10).pow(x.e);
   const mantissa = x.dividedBy(scale);
   const step = PRICE_MANTISSAS.find((m) => m.gte(mantissa))!;
@@ -57,7 +60,7 @@ export function validateMargin(margin: Dec): void {
 }
 
 /** The pack shown to people: the smallest power of ten of credits that costs at least 1. */
-export function packOf(perCredit: Dec): { credits: Dec; price: Dec } {
+function packOf(perCredit: Dec): { credits: Dec; price: Dec } {
   let credits = ONE;
   while (perCredit.times(credits).lt(ONE)) credits = credits.times(10);
   return { credits, price: perCredit.times(credits) };

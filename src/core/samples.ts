@@ -27,7 +27,7 @@ export interface OperationCost {
 }
 
 /** Percentile with linear interpolation between closest ranks (PERCENTILE.INC). */
-export function percentile(sorted: readonly Dec[], p: Dec): Dec {
+function percentile(sorted: readonly Dec[], p: Dec): Dec {
   const h = p.times(sorted.length - 1);
   const lo = h.floor().toNumber();
   const below = sorted[lo]!;

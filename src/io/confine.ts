@@ -20,7 +20,7 @@ function realPath(path: string): string {
 }
 
 /** The directory a table's paths may reach: the enclosing git work tree, else the table's own directory. */
-export function projectRoot(tablePath: string): string {
+function projectRoot(tablePath: string): string {
   const tableDir = realPath(dirname(resolve(tablePath)));
   for (let dir = tableDir; ; dir = dirname(dir)) {
     if (existsSync(join(dir, '.git'))) return dir;

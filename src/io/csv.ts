@@ -98,7 +98,7 @@ function csvError(source: Source, error: CsvParseError, header: () => string[]):
 }
 
 /** How a delimiter is written in a message or a table. */
-export function delimiterName(delimiter: string): string {
+function delimiterName(delimiter: string): string {
   return delimiter === '\t' ? 'tab' : delimiter;
 }
 

@@ -10,13 +10,13 @@ export interface Source {
 }
 
 /** Files read whole are costs and tables: small by nature, so anything far larger is a mistake, refused before it fills memory. */
-export const READ_LIMIT = 64 * 1024 * 1024;
+const READ_LIMIT = 64 * 1024 * 1024;
 
 function tooLarge(name: string, what: string, limit: number): CliError {
   return new CliError(`${name}: larger than the ${limit / 1024 / 1024} MiB a ${what} may be`);
 }
 
-export async function readStdin(limit = READ_LIMIT, what = 'file'): Promise<Buffer> {
+async function readStdin(limit = READ_LIMIT, what = 'file'): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of process.stdin) {

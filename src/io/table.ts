@@ -235,7 +235,7 @@ function withDecimals(value: unknown, textAt: (path: (string | number)[]) => str
 }
 
 /** Where the shipped schema is, relative to the table, for editors' completion and checks. */
-export function schemaReference(tablePath: string): string {
+function schemaReference(tablePath: string): string {
   const schema = join(dirname(fileURLToPath(import.meta.url)), '..', 'schema', 'credits.schema.json');
   const target = existsSync(schema) ? schema : join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema', 'credits.schema.json');
   return relative(dirname(tablePath), target).split(sep).join('/');

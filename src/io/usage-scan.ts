@@ -153,6 +153,8 @@ export class Aggregator {
       const c = buf[i]!;
       // Byte values are literals here: a hot loop reads them faster than module constants.
       // One comparison settles most bytes: every byte that matters (\n \r " ,) is 44 or less.
+      // Safe for UTF-8: every byte of a multi-byte character is 0x80 or more, so no part of one
+      // can be taken for a delimiter, a quote or a line end; names are decoded whole later.
       if (c > 44) continue;
       if (c === 44) {
         if (field < width) {

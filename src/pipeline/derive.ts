@@ -17,7 +17,7 @@ import { sha256 } from '../io/table.js';
 export type DesignFlags = Omit<DesignFlagOptions, 'out' | 'dryRun' | 'failOn'>;
 
 /** Parameters a design derives from the costs when nobody chose them; recorded as such, so a redesign derives them again. */
-export const AUTO_PARAMETERS = ['base_operation', 'basis'] as const;
+const AUTO_PARAMETERS = ['base_operation', 'basis'] as const;
 export type AutoParameter = (typeof AUTO_PARAMETERS)[number];
 
 /** Every choice of a design, resolved: flags, else the previous table's record, else defaults. */
@@ -121,7 +121,7 @@ export interface Derivation {
 }
 
 /** The path of the costs file as a table at `tablePath` records it: relative, with forward slashes. */
-export function sourcePath(costsPath: string, tablePath: string): string {
+function sourcePath(costsPath: string, tablePath: string): string {
   if (costsPath === STDIN) return STDIN;
   const from = tablePath === STDIN ? process.cwd() : dirname(resolve(tablePath));
   return relative(from, resolve(costsPath)).split(sep).join('/');

@@ -18,7 +18,7 @@ export interface UsageFlags {
 const HOUR = 3_600_000;
 
 /** "7d", "24h", or an ISO 8601 date or date-time (UTC unless it has an offset). */
-export function parseBound(text: string, flag: string): WindowBound {
+function parseBound(text: string, flag: string): WindowBound {
   const relative = /^(\d+)([dh])$/.exec(text.trim());
   if (relative) return { back: Number(relative[1]), unit: relative[2] === 'd' ? 'day' : 'hour' };
   const at = parseInstant(text);
@@ -75,7 +75,7 @@ export function fixedBound(bound: WindowBound | undefined, window: UsageWindow):
   return bound && window.now !== undefined ? { at: new Date(instant(bound, window.now)) } : bound;
 }
 
-export function columnsOf(pairs: readonly string[] | undefined): Partial<Record<UsageRole, string>> {
+function columnsOf(pairs: readonly string[] | undefined): Partial<Record<UsageRole, string>> {
   const columns: Partial<Record<UsageRole, string>> = {};
   for (const pair of pairs ?? []) {
     const at = pair.indexOf('=');

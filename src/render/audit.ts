@@ -8,7 +8,7 @@ import { githubMessage, githubProperty, githubTitle, markdownCell } from './esca
 import { textTable } from './table.js';
 
 /** 2: snake_case keys (schema_version, target_margin, top_customers, credits_consumed). */
-export const AUDIT_SCHEMA_VERSION = 2;
+const AUDIT_SCHEMA_VERSION = 2;
 
 export interface AuditReport {
   table: string;

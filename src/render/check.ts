@@ -20,7 +20,7 @@ export interface LocatedFinding extends Finding {
 }
 
 /** 2: snake_case keys (schema_version, fail_on, key_path). */
-export const CHECK_SCHEMA_VERSION = 2;
+const CHECK_SCHEMA_VERSION = 2;
 
 function value(v: Dec | string | undefined): string {
   return v === undefined ? '' : isDec(v) ? v.toFixed() : v;

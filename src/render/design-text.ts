@@ -22,7 +22,7 @@ export interface DesignSummary {
 }
 
 /** The version of `credits design --json`: the table, with the same keys as its YAML, and this key. */
-export const DESIGN_SCHEMA_VERSION = 1;
+const DESIGN_SCHEMA_VERSION = 1;
 
 export function renderDesignJson(table: CreditTable): string {
   return toJson({ schema_version: DESIGN_SCHEMA_VERSION, ...table });

@@ -8,7 +8,7 @@ import { count, money, moneyColumn, safeText, signedPercent } from './format.js'
 import { toJson } from './json.js';
 import { textTable } from './table.js';
 
-export const DIFF_SCHEMA_VERSION = 1;
+const DIFF_SCHEMA_VERSION = 1;
 
 /** One result that every format of `credits diff` renders. */
 export interface DiffReport {

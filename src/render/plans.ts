@@ -16,7 +16,7 @@ export interface PlansReport {
 }
 
 /** 2: schemaVersion became schema_version. */
-export const PLANS_SCHEMA_VERSION = 2;
+const PLANS_SCHEMA_VERSION = 2;
 
 export function renderPlansText(report: PlansReport, style: Style): string {
   const { currency } = report;

@@ -9,7 +9,7 @@ import { toJson } from './json.js';
 import { textTable } from './table.js';
 
 /** 2: schema_version added, previous_price and costs when re-pricing at current costs. */
-export const PRICE_SCHEMA_VERSION = 2;
+const PRICE_SCHEMA_VERSION = 2;
 
 /** The result of `credits price`: a bare price, or a table's re-pricing with every margin. */
 export interface PriceReport {

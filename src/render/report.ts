@@ -50,7 +50,7 @@ ${body}
 }
 
 /** Cost against credits on log–log axes, with the ladder's steps as grid lines: a good table is a staircase along a line. */
-export function costCreditsChart(d: ReportData): string {
+function costCreditsChart(d: ReportData): string {
   const height = 360;
   const [top, bottom] = [20, height - 40];
   const ops = d.operations;
@@ -102,12 +102,12 @@ function signedBars(title: string, rows: { label: string; value: number; color: 
   return frame(title, height, parts.join('\n'), description);
 }
 
-export function roundingChart(d: ReportData): string {
+function roundingChart(d: ReportData): string {
   const rows = d.operations.filter((o) => o.adjusted !== undefined).map((o) => ({ label: o.operation, value: o.credits / o.adjusted! - 1, color: o.credits >= o.adjusted! ? BAR : WARN }));
   return signedBars('What rounding did to each operation: credits ÷ value before rounding − 1.', rows, 'Bar chart of the rounding effect per operation');
 }
 
-export function marginsChart(d: ReportData): string {
+function marginsChart(d: ReportData): string {
   const floor = d.floor.toNumber();
   const rows = d.operations.flatMap((o) => {
     const color = o.margin < 0 ? BAD : o.margin < floor ? WARN : BAR;
@@ -120,7 +120,7 @@ export function marginsChart(d: ReportData): string {
   return signedBars(`Margins against the floor of ${percent(d.floor)}.${note}`, rows, 'Bar chart of margins per operation with the floor', { value: floor, label: `floor ${percent(d.floor)}` });
 }
 
-export function plansChart(d: ReportData): string {
+function plansChart(d: ReportData): string {
   const rows = d.plans.map((p) => ({
     label: p.name,
     value: p.worstMargin?.toNumber() ?? -1,
