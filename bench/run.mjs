@@ -2,11 +2,12 @@
 // interleaved so that machine load affects every contender alike. Prints
 // medians and ratios, and exits 1 when a ratio is over its budget.
 //
-//   start-up: credits --help and credits design, against bare `node -e 0`
+//   start-up: credits --help, credits design and importing the library, against bare `node -e 0`
+//   meter:    the runtime meter against a plain Map.get, in one process
 //   audit:    credits audit on a generated 1M-row log, against DuckDB's
 //             read_csv + GROUP BY; peak memory at 1M and 3M rows
 import { spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'credits.js');
 const work = mkdtempSync(join(tmpdir(), 'credits-bench-'));
 const rssFile = join(work, 'peak-rss');
-const only = process.argv[2]; // "startup" or "audit" runs one part
+const only = process.argv[2]; // "startup", "meter" or "audit" runs one part
 let failed = false;
 
 function run(args, cwd = work) {
@@ -84,10 +85,18 @@ if (only === undefined || only === 'startup') {
       { name: 'node -e 0', args: ['-e', '0'] },
       { name: 'credits --help', args: [bin, '--help'], budget: 1.5 },
       { name: 'credits design image-api.csv', args: [bin, 'design', 'image-api.csv'], budget: 2.5 },
+      { name: "import 'credits' (the library)", args: ['--input-type=module', '-e', `await import(${JSON.stringify(join(root, 'dist', 'lib', 'index.js'))})`], budget: 2 },
     ],
     Number(process.env.BENCH_ROUNDS ?? 30),
     3,
   );
+}
+if (only === undefined || only === 'meter') {
+  run([bin, 'design', 'image-api.csv']);
+  copyFileSync(join(work, 'credits.yaml'), join(work, 'meter.yaml'));
+  writeFileSync(join(work, 'meter.yaml'), readFileSync(join(work, 'meter.yaml'), 'utf8') + readFileSync(join(root, 'fixtures', 'plans-and-modifiers.yaml'), 'utf8'));
+  const { benchMeter } = await import('./meter.mjs');
+  if (!(await benchMeter(join(work, 'meter.yaml')))) failed = true;
 }
 if (only === undefined || only === 'audit') {
   run([bin, 'design', 'image-api.csv']);

@@ -1,5 +1,6 @@
 // Bundles src/ into dist/ with one chunk per lazily imported command, so
 // `credits --help` loads little and each command loads only what it needs.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +24,8 @@ const tableValidator = {
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
-  // The usage worker is an entry of its own: worker threads load it by path.
-  entryPoints: [join(root, 'src/main.ts'), join(root, 'src/io/usage-worker.ts')],
+  // The usage worker is an entry of its own: worker threads load it by path; lib/index is the library.
+  entryPoints: [join(root, 'src/main.ts'), join(root, 'src/io/usage-worker.ts'), join(root, 'src/lib/index.ts')],
   outbase: join(root, 'src'),
   outdir: join(root, 'dist'),
   bundle: true,
@@ -47,3 +48,6 @@ await build({
   minifyWhitespace: process.env.CREDITS_SOURCEMAP !== '1',
   minifySyntax: process.env.CREDITS_SOURCEMAP !== '1',
 });
+
+// Type declarations of the library (src/lib/index.ts), for the package's `exports`.
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.lib.json')], { stdio: 'inherit' });

@@ -1,4 +1,4 @@
-import DecimalLib from 'decimal.js';
+import { Decimal as DecimalLib } from 'decimal.js';
 
 /**
  * The one decimal type of `credits`. Money and ratios are never binary floats:

@@ -39,6 +39,56 @@ export function worstStack(modifiers: readonly Modifier[]): { factor: Dec; parts
   return { factor: parts.reduce((f, p) => f.times(p.factor), ONE), parts };
 }
 
+/** What a call is made under: when, at what platform load (0 to 1), for a customer committed to how many credits a month. */
+export interface CallContext {
+  at?: Date;
+  load?: number;
+  monthlyCommitment?: number;
+}
+
+/** A factor that applies to a call, and the modifier it comes from. */
+export interface AppliedFactor {
+  modifier: string;
+  kind: Modifier['kind'];
+  factor: Dec;
+}
+
+/** Whether UTC hour `hour` is in the window [start, end], both hours whole; a window with start > end wraps midnight ([22, 4]). */
+export function inHours([start, end]: readonly [number, number], hour: number): boolean {
+  return start <= end ? start <= hour && hour <= end : hour >= start || hour <= end;
+}
+
+/**
+ * The factors that apply to a call, one per kind at most (kinds stack, one
+ * kind does not): a time modifier when the call's UTC hour h has
+ * start ≤ h ≤ end ([2, 6] is 02:00:00 to 06:59:59); a load modifier when
+ * load > above; a commitment tier when the monthly commitment ≥ its
+ * min_monthly_credits, the highest such tier winning. Within a kind, the
+ * first modifier in the table that applies is used. `check`'s worst stack
+ * (the smallest factor of each kind) is never deeper than this.
+ */
+export function applicableFactors(modifiers: readonly Modifier[], context: CallContext): AppliedFactor[] {
+  const applied: AppliedFactor[] = [];
+  const hour = context.at?.getUTCHours();
+  const time = hour === undefined ? undefined : modifiers.find((m) => m.kind === 'time' && inHours(m.hours_utc, hour));
+  if (time?.kind === 'time') applied.push({ modifier: time.name, kind: 'time', factor: time.factor });
+  const load = context.load;
+  const busy = load === undefined ? undefined : modifiers.find((m) => m.kind === 'load' && m.above.lt(load));
+  if (busy?.kind === 'load') applied.push({ modifier: busy.name, kind: 'load', factor: busy.factor });
+  const committed = context.monthlyCommitment;
+  if (committed !== undefined) {
+    for (const m of modifiers) {
+      if (m.kind !== 'commitment') continue;
+      const tier = m.tiers.filter((t) => t.min_monthly_credits.lte(committed)).reduce<(typeof m.tiers)[number] | undefined>((best, t) => (!best || t.min_monthly_credits.gt(best.min_monthly_credits) ? t : best), undefined);
+      if (tier) {
+        applied.push({ modifier: m.name, kind: 'commitment', factor: tier.factor });
+        break;
+      }
+    }
+  }
+  return applied;
+}
+
 /** "off_peak 0.7 × commitment 0.6": the factors of a stack, named. */
 export function describeStack(stack: { parts: readonly StackPart[] }): string {
   return stack.parts.map((p) => `${p.modifier} ${p.factor.toFixed()}`).join(' × ');
