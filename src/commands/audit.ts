@@ -10,9 +10,9 @@ import { loadTable } from '../io/table.js';
 import { COST_SCALE, CREDIT_SCALE, type CustomerUsage } from '../io/usage-scan.js';
 import { readUsage } from '../io/usage.js';
 import { type AuditReport, auditFailed, auditVerdict, renderAuditGithub, renderAuditJson, renderAuditMarkdown, renderAuditText } from '../render/audit.js';
-import { appendStepSummary } from '../io/output.js';
+import { emitReport } from '../io/output.js';
 import type { Ui } from '../ui.js';
-import { fixedBound, usageOptions, usageWindow } from '../pipeline/usage-window.js';
+import { fixedBound, sqlColumns, usageOptions, usageWindow } from '../pipeline/usage-window.js';
 
 export type AuditCommandOptions = AuditFlagOptions & { usage?: string };
 
@@ -57,13 +57,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
   const sqlOptions = (): AuditSqlOptions => ({
     dialect: options.emitSql ?? 'postgres',
     relation: options.relation,
-    columns: {
-      operation: columns.operation ?? 'operation',
-      cost: columns.cost ?? 'actual_cost',
-      timestamp: columns.timestamp ?? 'timestamp',
-      ...(columns.credits !== undefined && { credits: columns.credits }),
-      ...(columns.customer !== undefined && { customer: columns.customer }),
-    },
+    columns: sqlColumns(columns),
     table,
     ...(sqlSince && { since: sqlSince }),
     ...(sqlUntil && { until: sqlUntil }),
@@ -101,25 +95,17 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
   }
 
   const report: AuditReport = { table: options.table, usage: source, currency: table.currency, rows, skipped, window: window.text, result: auditUsage(usage, table, auditOptions) };
-  switch (format) {
-    case 'json':
-      ui.out(renderAuditJson(report));
-      break;
-    case 'github': {
-      const annotations = renderAuditGithub(report, (operation) => loaded.lineOf(['operations', operation]) ?? loaded.lineOf(['operations']));
-      if (annotations) ui.out(annotations);
-      ui.out(auditVerdict(report));
-      break;
-    }
-    case 'markdown': {
-      const markdown = renderAuditMarkdown(report);
-      ui.out(markdown);
-      await appendStepSummary(markdown, ui, env);
-      break;
-    }
-    case 'text':
-      ui.out(renderAuditText(report, ui.style));
-      break;
-  }
+  await emitReport(
+    format,
+    {
+      text: () => renderAuditText(report, ui.style),
+      json: () => renderAuditJson(report),
+      markdown: () => renderAuditMarkdown(report),
+      github: () => renderAuditGithub(report, (operation) => loaded.lineOf(['operations', operation]) ?? loaded.lineOf(['operations'])),
+      verdict: () => auditVerdict(report),
+    },
+    ui,
+    env,
+  );
   return auditFailed(report) ? EXIT.FINDINGS : EXIT.OK;
 }

@@ -5,7 +5,7 @@ import { failing, sortFindings } from '../core/check.js';
 import { Dec } from '../core/decimal.js';
 import { validateFloor } from '../core/design.js';
 import { confinedPath } from '../io/confine.js';
-import { appendStepSummary } from '../io/output.js';
+import { emitReport } from '../io/output.js';
 import { DesignError } from '../core/errors.js';
 import { CliError, InputError, located } from '../io/errors.js';
 import { STDIN, readSource } from '../io/source.js';
@@ -77,24 +77,19 @@ export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.Pr
     failed: failing(findings, options.failOn).length > 0,
   };
 
-  switch (format) {
-    case 'json':
-      ui.out(renderCheckJson(report));
-      break;
-    case 'github':
-      if (findings.length > 0) ui.out(renderCheckGithub(report));
-      ui.out(verdict(report));
-      break;
-    case 'markdown': {
-      const markdown = renderCheckMarkdown(report);
-      ui.out(markdown);
-      await appendStepSummary(markdown, ui, env);
-      break;
-    }
-    case 'text':
-      ui.out(renderCheckText(report, ui.style));
-      if (env['GITHUB_ACTIONS'] === 'true' && options.format === undefined && findings.length > 0) ui.out(renderCheckGithub(report));
-      break;
-  }
+  // On GitHub without --format, the annotations follow the text, so a plain `credits check` step marks the lines.
+  const annotateText = env['GITHUB_ACTIONS'] === 'true' && options.format === undefined && findings.length > 0;
+  await emitReport(
+    format,
+    {
+      text: () => renderCheckText(report, ui.style) + (annotateText ? `\n${renderCheckGithub(report)}` : ''),
+      json: () => renderCheckJson(report),
+      markdown: () => renderCheckMarkdown(report),
+      github: () => (findings.length > 0 ? renderCheckGithub(report) : ''),
+      verdict: () => verdict(report),
+    },
+    ui,
+    env,
+  );
   return report.failed ? EXIT.FINDINGS : EXIT.OK;
 }

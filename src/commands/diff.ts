@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { Dec } from '../core/decimal.js';
 import { type CustomerCalls, type PlanTerms, customerImpact, diffTables, risesOver } from '../core/diff.js';
 import { parseInstant } from '../core/time.js';
-import { appendStepSummary, writeOutput } from '../io/output.js';
+import { emitReport, writeOutput } from '../io/output.js';
 import { parseCsv } from '../io/csv.js';
 import { CliError, InputError } from '../io/errors.js';
 import { parseRevision, readRevision } from '../io/git.js';
@@ -16,7 +16,7 @@ import type { CreditTable } from '../core/table.js';
 import { type DiffReport, diffVerdict, renderDiffGithub, renderDiffJson, renderDiffMarkdown, renderDiffText, renderNotice } from '../render/diff.js';
 import type { Ui } from '../ui.js';
 import { plansOf } from '../io/table-sections.js';
-import { type UsageWindow, fixedBound, usageOptions, usageWindow } from '../pipeline/usage-window.js';
+import { type UsageWindow, fixedBound, sqlColumns, usageOptions, usageWindow } from '../pipeline/usage-window.js';
 
 export type DiffOptions = DiffFlagOptions & { old: string; new?: string };
 
@@ -65,18 +65,12 @@ async function callsOf(options: DiffOptions, window: UsageWindow, table: CreditT
   const read = usageOptions(options, window, progress?.update);
   if (options.db !== undefined) {
     const { callsPostgres, relationSource } = await import('../io/postgres.js');
-    const { columns } = read;
     const since = fixedBound(window.since, window);
     const until = fixedBound(window.until, window);
     const { calls, hasCustomers } = await callsPostgres(options.db, {
       dialect: 'postgres',
       relation: options.relation,
-      columns: {
-        operation: columns.operation ?? 'operation',
-        cost: columns.cost ?? 'actual_cost',
-        timestamp: columns.timestamp ?? 'timestamp',
-        ...(columns.customer !== undefined && { customer: columns.customer }),
-      },
+      columns: sqlColumns(read.columns),
       table,
       ...(since && { since }),
       ...(until && { until }),
@@ -182,26 +176,18 @@ export async function diffCommand(options: DiffOptions, ui: Ui, env: NodeJS.Proc
     ? report.impact.overThreshold > 0
     : tables.operations.some((o) => o.steps !== undefined) || risesOver(tables.price.before, tables.price.after, threshold);
 
-  switch (format) {
-    case 'json':
-      ui.out(renderDiffJson(report));
-      break;
-    case 'github': {
-      const annotations = renderDiffGithub(report);
-      if (annotations) ui.out(annotations);
-      ui.out(diffVerdict(report));
-      break;
-    }
-    case 'markdown': {
-      const markdown = renderDiffMarkdown(report);
-      ui.out(markdown);
-      await appendStepSummary(markdown, ui, env);
-      break;
-    }
-    case 'text':
-      ui.out(renderDiffText(report, ui.style));
-      break;
-  }
+  await emitReport(
+    format,
+    {
+      text: () => renderDiffText(report, ui.style),
+      json: () => renderDiffJson(report),
+      markdown: () => renderDiffMarkdown(report),
+      github: () => renderDiffGithub(report),
+      verdict: () => diffVerdict(report),
+    },
+    ui,
+    env,
+  );
   if (options.notice !== undefined) {
     const notice = renderNotice(report, { ...(effective !== undefined && { effective: new Date(effective) }), reasons });
     await writeOutput(options.notice, options.notice === STDIN ? `\n${notice}` : notice, ui);

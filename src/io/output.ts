@@ -1,4 +1,5 @@
 import { appendFile } from 'node:fs/promises';
+import type { ReportFormat } from '../core/choices.js';
 import type { Ui } from '../ui.js';
 import { writeFileAtomic } from './atomic.js';
 import { STDIN } from './source.js';
@@ -22,4 +23,42 @@ export async function appendStepSummary(markdown: string, ui: Pick<Ui, 'warn'>, 
   if (!summary) return;
   // A blank line after, so what the next step appends starts a paragraph of its own.
   await appendFile(summary, `${markdown.trimEnd()}\n\n`).catch((error: Error) => ui.warn(`could not append to GITHUB_STEP_SUMMARY: ${error.message}`));
+}
+
+/** The renderings of one report, for emitReport: a pure function per format. */
+export interface ReportRenderings {
+  text(): string;
+  json(): string;
+  markdown(): string;
+  /** GitHub annotations, one a line (may be empty). */
+  github(): string;
+  /** The one-line verdict that ends the annotations. */
+  verdict(): string;
+}
+
+/**
+ * Prints a report in the format asked for: annotations then the verdict for
+ * github; for markdown, also appended to the step summary of a GitHub run.
+ */
+export async function emitReport(format: ReportFormat, report: ReportRenderings, ui: Pick<Ui, 'out' | 'warn'>, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  switch (format) {
+    case 'json':
+      ui.out(report.json());
+      break;
+    case 'github': {
+      const annotations = report.github();
+      if (annotations) ui.out(annotations);
+      ui.out(report.verdict());
+      break;
+    }
+    case 'markdown': {
+      const markdown = report.markdown();
+      ui.out(markdown);
+      await appendStepSummary(markdown, ui, env);
+      break;
+    }
+    case 'text':
+      ui.out(report.text());
+      break;
+  }
 }

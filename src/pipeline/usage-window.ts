@@ -1,4 +1,4 @@
-import type { WindowBound } from '../core/sql.js';
+import type { AuditSqlOptions, WindowBound } from '../core/sql.js';
 import { parseInstant } from '../core/time.js';
 import { CliError } from '../io/errors.js';
 import { USAGE_ROLES, type UsageOptions, type UsageRole } from '../io/usage-scan.js';
@@ -96,5 +96,16 @@ export function usageOptions(flags: UsageFlags, window: UsageWindow, progress?: 
     ...(window.sinceAt !== undefined && { since: window.sinceAt }),
     ...(window.untilAt !== undefined && { until: window.untilAt }),
     ...(progress && { progress }),
+  };
+}
+
+/** The columns an SQL query over the logs reads: the --column mappings, else the log's default names. */
+export function sqlColumns(columns: UsageOptions['columns']): AuditSqlOptions['columns'] {
+  return {
+    operation: columns.operation ?? 'operation',
+    cost: columns.cost ?? 'actual_cost',
+    timestamp: columns.timestamp ?? 'timestamp',
+    ...(columns.credits !== undefined && { credits: columns.credits }),
+    ...(columns.customer !== undefined && { customer: columns.customer }),
   };
 }

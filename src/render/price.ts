@@ -1,7 +1,7 @@
 import type { Dec } from '../core/decimal.js';
 import { percent } from '../core/design.js';
 import type { Price } from '../core/price.js';
-import type { TablePrice } from '../core/table.js';
+import { type TablePrice, tablePrice } from '../core/table.js';
 import type { Style } from '../ui.js';
 import { renderPriceLines } from './design-text.js';
 import { count, marginCell, moneyColumn, safeText } from './format.js';
@@ -28,15 +28,7 @@ export interface PriceReport {
 
 /** The price as a table records it, with how it was reached. */
 function priceJson(price: Price) {
-  return {
-    per_credit: price.perCredit,
-    pack: { credits: price.pack.credits, price: price.pack.price },
-    display: price.display,
-    target_margin: price.targetMargin,
-    basis: price.basis,
-    cost_per_credit: price.costPerCredit,
-    raw: price.raw,
-  };
+  return { ...tablePrice(price), cost_per_credit: price.costPerCredit, raw: price.raw };
 }
 
 export function renderPriceJson(report: PriceReport): string {
