@@ -4,6 +4,8 @@
 //
 //   start-up: credits --help, credits design and importing the library, against bare `node -e 0`
 //   meter:    the runtime meter against a plain Map.get, in one process
+//   design:   credits design on 1M and 5M raw samples (200 operations), --stat p95 and mean,
+//             against DuckDB's quantile_cont / avg + GROUP BY on the same file
 //   audit:    credits audit on a generated 1M-row log, against DuckDB's
 //             read_csv + GROUP BY; peak memory at 1M and 3M rows
 import { spawnSync } from 'node:child_process';
@@ -17,7 +19,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'credits.js');
 const work = mkdtempSync(join(tmpdir(), 'credits-bench-'));
 const rssFile = join(work, 'peak-rss');
-const only = process.argv[2]; // "startup", "meter" or "audit" runs one part
+const only = process.argv[2]; // "startup", "meter", "design" or "audit" runs one part
 let failed = false;
 
 function run(args, cwd = work) {
@@ -97,6 +99,49 @@ if (only === undefined || only === 'meter') {
   writeFileSync(join(work, 'meter.yaml'), readFileSync(join(work, 'meter.yaml'), 'utf8') + readFileSync(join(root, 'fixtures', 'plans-and-modifiers.yaml'), 'utf8'));
   const { benchMeter } = await import('./meter.mjs');
   if (!(await benchMeter(join(work, 'meter.yaml')))) failed = true;
+}
+/** Raw samples: 200 operations, costs from 1e-7 to 10 with up to 8 decimals; deterministic. */
+function samplesFile(rows) {
+  const dir = join(root, 'bench', 'data');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `samples-${rows}.csv`);
+  if (!existsSync(path)) {
+    const fd = openSync(`${path}.part`, 'w');
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let buffer = 'operation,cost\n';
+    for (let i = 0; i < rows; i++) {
+      const cost = ((1 + random() * 9) * 10 ** (-7 + Math.floor(random() * 8))).toFixed(8).replace(/\.?0+$/, '');
+      buffer += `op_${String(Math.floor(random() * 200)).padStart(3, '0')},${cost === '0' ? '0.00000001' : cost}\n`;
+      if (buffer.length > 1 << 16) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    }
+    writeSync(fd, buffer);
+    closeSync(fd);
+    copyFileSync(`${path}.part`, path);
+    rmSync(`${path}.part`);
+  }
+  return path;
+}
+
+if (only === undefined || only === 'design') {
+  const duckdb = join(root, 'bench', 'duckdb-design.mjs');
+  for (const rows of [1_000_000, 5_000_000]) {
+    const file = samplesFile(rows);
+    for (const stat of ['p95', 'mean']) {
+      compare(
+        `design from ${(rows / 1e6).toFixed(0)}M samples, --stat ${stat}`,
+        [
+          { name: `duckdb ${stat === 'mean' ? 'avg' : 'quantile_cont'} + GROUP BY`, args: [duckdb, file, stat] },
+          { name: `credits design --stat ${stat}`, args: [bin, 'design', file, '--stat', stat, '--dry-run'], budget: 1.5, memoryBudget: 200 },
+        ],
+        Number(process.env.BENCH_DESIGN_ROUNDS ?? 5),
+        1,
+      );
+    }
+  }
 }
 if (only === undefined || only === 'audit') {
   run([bin, 'design', 'image-api.csv']);

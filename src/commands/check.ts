@@ -8,7 +8,7 @@ import { confinedPath } from '../io/confine.js';
 import { emitReport } from '../io/output.js';
 import { DesignError } from '../core/errors.js';
 import { CliError, InputError, located } from '../io/errors.js';
-import { STDIN, readSource } from '../io/source.js';
+import { STDIN, COSTS_LIMIT, readSource } from '../io/source.js';
 import { loadTable } from '../io/table.js';
 import { type CheckReport, renderCheckGithub, renderCheckJson, renderCheckMarkdown, renderCheckText, verdict } from '../render/check.js';
 import type { Ui } from '../ui.js';
@@ -55,7 +55,7 @@ export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.Pr
     },
     table,
   );
-  const source = await readSource(costsPath, 'costs file');
+  const source = await readSource(costsPath, 'costs file', COSTS_LIMIT);
   let current: Derivation;
   try {
     current = deriveTable(source, costsPath, settings, { tablePath: options.table, previous: table });

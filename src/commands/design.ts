@@ -6,7 +6,7 @@ import { creditChanges } from '../core/table.js';
 import { renderChanges, renderDesign, renderDesignJson } from '../render/design-text.js';
 import { writeOutput } from '../io/output.js';
 import { CliError } from '../io/errors.js';
-import { STDIN, readSource } from '../io/source.js';
+import { STDIN, COSTS_LIMIT, readSource } from '../io/source.js';
 import { type LoadedTable, loadTable, renderTable } from '../io/table.js';
 import type { Ui } from '../ui.js';
 import { deriveTable, resolveSettings } from '../pipeline/derive.js';
@@ -22,7 +22,7 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
       throw error instanceof CliError ? error.withNote(note) : error;
     }) : undefined;
   const settings = resolveSettings(options, previous?.table);
-  const source = await readSource(options.costs, 'costs file');
+  const source = await readSource(options.costs, 'costs file', COSTS_LIMIT);
   const result = deriveTable(source, options.costs, settings, {
     tablePath: options.out,
     ...(previous && { previous: previous.table }),
@@ -41,7 +41,7 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
     const summary = renderDesign(
       {
         source: source.name,
-        samples: result.costs.samples.length,
+        samples: result.costs.samples,
         stat: settings.stat,
         hasVolumeColumn: result.costs.hasVolumeColumn,
         currency: settings.currency,

@@ -11,7 +11,7 @@ import { type PriceReport, renderPriceJson, renderPriceText } from '../render/pr
 import type { Ui } from '../ui.js';
 import { currencyCode, deriveTable, resolveSettings } from '../pipeline/derive.js';
 import { committedPrice } from '../pipeline/findings.js';
-import { readSource } from '../io/source.js';
+import { COSTS_LIMIT, readSource } from '../io/source.js';
 
 export type PriceOptions = PriceFlagOptions;
 
@@ -27,7 +27,7 @@ export async function priceCommand(options: PriceOptions, ui: Ui): Promise<numbe
   let price: Price;
   if (options.costs !== undefined) {
     // The same pricing `check` expects, so its price-drift goes away once this is written.
-    const current = deriveTable(await readSource(options.costs, 'costs file'), options.costs, resolveSettings({}, table), { tablePath: options.table, previous: table });
+    const current = deriveTable(await readSource(options.costs, 'costs file', COSTS_LIMIT), options.costs, resolveSettings({}, table), { tablePath: options.table, previous: table });
     const priced = committedPrice(table, current, margin, options.basis);
     if (!priced) throw new CliError(`${options.costs} has none of the operations of ${options.table}; nothing to price`);
     price = priced;

@@ -28,10 +28,15 @@ export interface OperationCost {
 
 /** Percentile with linear interpolation between closest ranks (PERCENTILE.INC). */
 function percentile(sorted: readonly Dec[], p: Dec): Dec {
-  const h = p.times(sorted.length - 1);
+  return percentileOf(sorted.length, p, (i) => sorted[i]!);
+}
+
+/** The percentile p of n sorted values, reading only the two it interpolates between (`at(i)` is the i-th smallest). */
+export function percentileOf(n: number, p: Dec, at: (i: number) => Dec): Dec {
+  const h = p.times(n - 1);
   const lo = h.floor().toNumber();
-  const below = sorted[lo]!;
-  const above = sorted[Math.min(lo + 1, sorted.length - 1)]!;
+  const below = at(lo);
+  const above = at(Math.min(lo + 1, n - 1));
   return below.plus(h.minus(lo).times(above.minus(below)));
 }
 

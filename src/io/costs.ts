@@ -32,7 +32,12 @@ export interface Costs {
   fromRates: boolean;
 }
 
-function findColumn(table: CsvTable, role: Role, mapped: string | undefined): CsvColumn | undefined {
+/** Each role's column by alias or --column mapping (needs only the header). */
+export function rolesOf(table: Pick<CsvTable, 'file' | 'columns'>, columns: CostsOptions['columns']): Record<Role, CsvColumn | undefined> {
+  return Object.fromEntries(ROLES.map((role) => [role, findColumn(table, role, columns[role])])) as Record<Role, CsvColumn | undefined>;
+}
+
+function findColumn(table: Pick<CsvTable, 'file' | 'columns'>, role: Role, mapped: string | undefined): CsvColumn | undefined {
   if (mapped !== undefined) {
     const wanted = mapped.trim().toLowerCase();
     const column = table.columns.find((c) => c.header.toLowerCase() === wanted || c.key === snakeCase(mapped));
@@ -134,7 +139,7 @@ function layoutOf(table: CsvTable, columns: CostsOptions['columns']): Layout {
   if (table.rows.length === 0) {
     throw new InputError(table.file, 'has a header row but no operations', { line: 2 }, true);
   }
-  const roles = Object.fromEntries(ROLES.map((role) => [role, findColumn(table, role, columns[role])])) as Record<Role, CsvColumn | undefined>;
+  const roles = rolesOf(table, columns);
   const operation = roles.operation;
   if (!operation) {
     throw new InputError(

@@ -9,8 +9,17 @@ export interface Source {
   bytes: Buffer;
 }
 
-/** Files read whole are costs and tables: small by nature, so anything far larger is a mistake, refused before it fills memory. */
+/** Files read whole are tables and small lists: anything far larger is a mistake, refused before it fills memory. */
 const READ_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Costs files may be raw samples, millions of rows: those in the simple form
+ * (a plain cost column, no quotes) are read by the fast path in a few bytes
+ * of memory a row, so up to this size; others are read in full as CSV and
+ * must stay under READ_LIMIT (see pipeline/derive.ts).
+ */
+export const COSTS_LIMIT = 256 * 1024 * 1024;
+export const GENERAL_CSV_LIMIT = READ_LIMIT;
 
 function tooLarge(name: string, what: string, limit: number): CliError {
   return new CliError(`${name}: larger than the ${limit / 1024 / 1024} MiB a ${what} may be`);

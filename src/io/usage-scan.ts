@@ -71,7 +71,7 @@ export interface UsageOptions {
 }
 
 /** A map keyed by byte ranges, so the hot loop makes no string for a key it has seen. */
-class ByteKeyMap<V> {
+export class ByteKeyMap<V> {
   private readonly buckets = new Map<number, { key: Buffer; value: V }[]>();
 
   get(buf: Buffer, start: number, end: number): V | undefined {

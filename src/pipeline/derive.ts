@@ -7,10 +7,11 @@ import { DesignError } from '../core/errors.js';
 import type { DecimalMark } from '../core/numbers.js';
 import { type OperationCost, type Stat, groupSamples } from '../core/samples.js';
 import { type CreditTable, type TableDesign, tableFromDesign } from '../core/table.js';
-import { type Costs, ROLES, type Role, readCosts } from '../io/costs.js';
+import { ROLES, type Role, readCosts } from '../io/costs.js';
+import { fastCosts } from '../io/costs-fast.js';
 import { detectDelimiter, parseCsv, snakeCase } from '../io/csv.js';
 import { CliError, InputError } from '../io/errors.js';
-import { STDIN, type Source } from '../io/source.js';
+import { GENERAL_CSV_LIMIT, STDIN, type Source } from '../io/source.js';
 import { sha256 } from '../io/table.js';
 
 /** The flags of the method as commander hands them over (strings, validated for form), as declared in options.ts. */
@@ -112,7 +113,7 @@ export function resolveSettings(flags: DesignFlags, previous?: CreditTable): Set
 }
 
 export interface Derivation {
-  costs: Costs;
+  costs: CostsRead;
   operations: OperationCost[];
   design: Design;
   table: CreditTable;
@@ -191,6 +192,39 @@ function reported<T>(file: string, fn: () => T): T {
   }
 }
 
+/** What reading the costs file found, besides the operations. */
+export interface CostsRead {
+  file: string;
+  /** Rows read: one per operation, or several samples each. */
+  samples: number;
+  hasVolumeColumn: boolean;
+  /** Whether costs came from resource columns × rates. */
+  fromRates: boolean;
+}
+
+/**
+ * The operations of a costs file, aggregated. Raw samples with a plain cost
+ * column take the fast path, which keeps costs as integers rather than one
+ * object per row; anything else, and any row that would be refused, takes
+ * the general reader, which reports it with its line.
+ */
+function readOperations(source: Source, delimiter: string, settings: Settings): { costs: CostsRead; operations: OperationCost[] } {
+  const overridden = new Set(Object.keys(settings.flagMultipliers));
+  const format = settings.decimalMark !== undefined ? { decimalMark: settings.decimalMark } : {};
+  const fast = fastCosts(source, { columns: settings.columns, currency: settings.currency, delimiter, ...format }, settings.stat, overridden);
+  if (fast) return { costs: { file: source.name, samples: fast.samples, hasVolumeColumn: fast.hasVolumeColumn, fromRates: false }, operations: fast.operations };
+  if (source.bytes.length > GENERAL_CSV_LIMIT) {
+    throw new CliError(
+      `${source.name}: larger than ${GENERAL_CSV_LIMIT / 1024 / 1024} MiB and not in the form read quickly (a cost column of plain decimals such as 0.000213, no quotes); aggregate it first, or write it in that form`,
+    );
+  }
+  const read = readCosts(parseCsv(source, delimiter), { columns: settings.columns, rates: settings.rates, currency: settings.currency, ...format });
+  return {
+    costs: { file: read.file, samples: read.samples.length, hasVolumeColumn: read.hasVolumeColumn, fromRates: read.fromRates },
+    operations: groupSamples(read.samples, settings.stat, read.hasVolumeColumn, overridden),
+  };
+}
+
 /**
  * Runs the whole method on a costs file: read, aggregate, design, and build
  * the table. Problems the core finds are reported against the costs file.
@@ -204,13 +238,7 @@ export function deriveTable(
   return reported(source.name, () => {
     const warnings: string[] = [];
     const delimiter = settings.delimiter ?? detectDelimiter(source.name, source.bytes);
-    const costs = readCosts(parseCsv(source, delimiter), {
-      columns: settings.columns,
-      rates: settings.rates,
-      currency: settings.currency,
-      ...(settings.decimalMark !== undefined && { decimalMark: settings.decimalMark }),
-    });
-    const operations = groupSamples(costs.samples, settings.stat, costs.hasVolumeColumn, new Set(Object.keys(settings.flagMultipliers)));
+    const { costs, operations } = readOperations(source, delimiter, settings);
     for (const op of operations) {
       const recorded = settings.recordedMultipliers[op.operation];
       if (op.multiplier === undefined && recorded !== undefined) op.multiplier = recorded;

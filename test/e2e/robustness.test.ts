@@ -70,6 +70,22 @@ describe('size limits', () => {
     }
   }, 120_000);
 
+  it('reads large raw samples only in the simple form, and says so otherwise', async () => {
+    const dir = withTable();
+    // 70 MB of samples: over the 64 MiB a CSV read in full may be.
+    const row = 'search,0.00021\n';
+    const rows = row.repeat(Math.ceil((70 * 1024 * 1024) / row.length));
+    writeFileSync(join(dir, 'plain.csv'), `operation,cost\n${rows}`);
+    const plain = await creditsAsync(['design', 'plain.csv', '--dry-run', '--json'], { cwd: dir });
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(plain.stdout).operations.search).toMatchObject({ cost: 0.00021, credits: 1, volume: rows.length / row.length });
+    writeFileSync(join(dir, 'quoted.csv'), `operation,cost\n"search",0.00021\n${rows}`);
+    expect(await creditsAsync(['design', 'quoted.csv', '--dry-run'], { cwd: dir })).toMatchObject({
+      code: 2,
+      stderr: 'error: quoted.csv: larger than 64 MiB and not in the form read quickly (a cost column of plain decimals such as 0.000213, no quotes); aggregate it first, or write it in that form\n',
+    });
+  }, 60_000);
+
   it('refuses an enormous single line without reading it into memory', async () => {
     const dir = withTable();
     writeFileSync(join(dir, 'line.csv'), `operation,actual_cost\n${'x'.repeat(20 * 1024 * 1024)}`);

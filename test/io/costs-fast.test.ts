@@ -1,0 +1,72 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { groupSamples, type Stat } from '../../src/core/samples.js';
+import { readCosts } from '../../src/io/costs.js';
+import { fastCosts } from '../../src/io/costs-fast.js';
+import { parseCsv } from '../../src/io/csv.js';
+
+const STATS: Stat[] = ['mean', 'p50', 'p90', 'p95', 'p99', 'max'];
+
+/**
+ * Costs as a spreadsheet writes them: from 1e-12 to thousands (under the fast
+ * path's bound of 4,000), up to 12 decimals, some with trailing zeros.
+ */
+const cost = fc
+  .tuple(fc.integer({ min: 0, max: 3999 }), fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 10 }), fc.boolean())
+  .filter(([whole, fraction]) => whole > 0 || /[1-9]/.test(fraction))
+  .map(([whole, fraction, pad]) => (fraction === '' ? String(whole) : `${whole}.${fraction}${pad ? '00' : ''}`));
+const row = fc.record({
+  op: fc.constantFrom('search', 'export', 'a b', ' padded ', 'x'),
+  cost,
+  volume: fc.integer({ min: 0, max: 5_000_000 }).map(String),
+  multiplier: fc.constantFrom('', '1.5', '1.50', '2'),
+});
+
+function general(csv: string, stat: Stat, overridden: Set<string>) {
+  const costs = readCosts(parseCsv({ name: 'costs.csv', bytes: Buffer.from(csv) }, ','), { columns: {}, rates: {}, currency: 'USD' });
+  return groupSamples(costs.samples, stat, costs.hasVolumeColumn, overridden);
+}
+
+describe('the fast path of reading samples', () => {
+  it('gives exactly what the general reader gives, for every statistic', () => {
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 60 }), fc.constantFrom(...STATS), fc.boolean(), fc.boolean(), fc.boolean(), (rows, stat, withVolume, withMultiplier, crlf) => {
+        const head = ['operation', 'cost', ...(withVolume ? ['volume'] : []), ...(withMultiplier ? ['multiplier'] : [])];
+        const eol = crlf ? '\r\n' : '\n';
+        const csv = [head.join(','), ...rows.map((r) => [r.op, r.cost, ...(withVolume ? [r.volume] : []), ...(withMultiplier ? [r.multiplier] : [])].join(','))].join(eol) + eol;
+        const overridden = new Set<string>();
+        let expected;
+        try {
+          expected = general(csv, stat, overridden);
+        } catch {
+          // The general reader refuses it (samples that disagree on the multiplier): the fast path must not read it either.
+          expect(fastCosts({ name: 'costs.csv', bytes: Buffer.from(csv) }, { columns: {}, currency: 'USD', delimiter: ',' }, stat, overridden)).toBeUndefined();
+          return;
+        }
+        const fast = fastCosts({ name: 'costs.csv', bytes: Buffer.from(csv) }, { columns: {}, currency: 'USD', delimiter: ',' }, stat, overridden);
+        expect(fast, csv).toBeDefined();
+        const plain = (ops: typeof expected) => ops.map((o) => ({ ...o, cost: o.cost.toFixed(), volume: o.volume?.toFixed(), multiplier: o.multiplier?.toFixed() }));
+        expect(plain(fast!.operations)).toEqual(plain(expected));
+        expect(fast!.samples).toBe(rows.length);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('leaves to the general reader what only it reads, or refuses', () => {
+    const fast = (csv: string) => fastCosts({ name: 'costs.csv', bytes: Buffer.from(csv) }, { columns: {}, currency: 'USD', delimiter: ',' }, 'mean', new Set());
+    for (const csv of [
+      'operation,cost\na,"0.5"\n', // a quote
+      'operation,cost\na,$0.5\n', // a currency sign
+      'operation,cost\na,0\n', // a zero cost
+      'operation,cost\na,1e-3\n', // an exponent
+      'operation,cost\na,0.5,1\n', // a ragged row
+      'operation,cpu_ms\na,10\n', // no cost column
+      'operation,cost\r a,0.5\r', // bare CR line ends
+      'operation,cost\n\u00a0a,0.5\n', // a no-break space around a name
+      'operation,cost\na,0.0000000000001\n', // more decimals than its scale
+    ]) {
+      expect(fast(csv), JSON.stringify(csv)).toBeUndefined();
+    }
+  });
+});
