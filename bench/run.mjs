@@ -65,19 +65,43 @@ function compare(title, contenders, rounds, warmup) {
   });
 }
 
-function usageLog(rows) {
+/**
+ * A generated input under bench/data/, made once and kept: `generate` gets a
+ * function that appends text. Written to a .part file first, so a run stopped
+ * midway leaves no half file to be taken as whole next time.
+ */
+function dataFile(name, generate) {
   const dir = join(root, 'bench', 'data');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `usage-${rows}.csv`);
+  const path = join(dir, name);
   if (!existsSync(path)) {
     const fd = openSync(`${path}.part`, 'w');
-    generateUsage({ rows, write: (text) => writeSync(fd, text) });
+    generate((text) => writeSync(fd, text));
     closeSync(fd);
     copyFileSync(`${path}.part`, path);
     rmSync(`${path}.part`);
   }
   return path;
 }
+
+const usageLog = (rows) => dataFile(`usage-${rows}.csv`, (write) => generateUsage({ rows, write }));
+
+/** Raw samples: 200 operations, costs from 1e-7 to 10 with up to 8 decimals; deterministic. */
+const samplesFile = (rows) =>
+  dataFile(`samples-${rows}.csv`, (write) => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let buffer = 'operation,cost\n';
+    for (let i = 0; i < rows; i++) {
+      const cost = ((1 + random() * 9) * 10 ** (-7 + Math.floor(random() * 8))).toFixed(8).replace(/\.?0+$/, '');
+      buffer += `op_${String(Math.floor(random() * 200)).padStart(3, '0')},${cost === '0' ? '0.00000001' : cost}\n`;
+      if (buffer.length > 1 << 16) {
+        write(buffer);
+        buffer = '';
+      }
+    }
+    write(buffer);
+  });
 
 copyFileSync(join(root, 'fixtures', 'image-api.csv'), join(work, 'image-api.csv'));
 if (only === undefined || only === 'startup') {
@@ -95,37 +119,10 @@ if (only === undefined || only === 'startup') {
 }
 if (only === undefined || only === 'meter') {
   run([bin, 'design', 'image-api.csv']);
-  copyFileSync(join(work, 'credits.yaml'), join(work, 'meter.yaml'));
-  writeFileSync(join(work, 'meter.yaml'), readFileSync(join(work, 'meter.yaml'), 'utf8') + readFileSync(join(root, 'fixtures', 'plans-and-modifiers.yaml'), 'utf8'));
+  writeFileSync(join(work, 'meter.yaml'), readFileSync(join(work, 'credits.yaml'), 'utf8') + readFileSync(join(root, 'fixtures', 'plans-and-modifiers.yaml'), 'utf8'));
   const { benchMeter } = await import('./meter.mjs');
   if (!(await benchMeter(join(work, 'meter.yaml')))) failed = true;
 }
-/** Raw samples: 200 operations, costs from 1e-7 to 10 with up to 8 decimals; deterministic. */
-function samplesFile(rows) {
-  const dir = join(root, 'bench', 'data');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `samples-${rows}.csv`);
-  if (!existsSync(path)) {
-    const fd = openSync(`${path}.part`, 'w');
-    let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    let buffer = 'operation,cost\n';
-    for (let i = 0; i < rows; i++) {
-      const cost = ((1 + random() * 9) * 10 ** (-7 + Math.floor(random() * 8))).toFixed(8).replace(/\.?0+$/, '');
-      buffer += `op_${String(Math.floor(random() * 200)).padStart(3, '0')},${cost === '0' ? '0.00000001' : cost}\n`;
-      if (buffer.length > 1 << 16) {
-        writeSync(fd, buffer);
-        buffer = '';
-      }
-    }
-    writeSync(fd, buffer);
-    closeSync(fd);
-    copyFileSync(`${path}.part`, path);
-    rmSync(`${path}.part`);
-  }
-  return path;
-}
-
 if (only === undefined || only === 'design') {
   const duckdb = join(root, 'bench', 'duckdb-design.mjs');
   for (const rows of [1_000_000, 5_000_000]) {
