@@ -29,6 +29,7 @@ const IMPLEMENTATIONS: Record<CommandName, (args: Positional, options: never, ui
   diff: async ([old, next], options: Flags.DiffFlagOptions, ui) => (await import('./commands/diff.js')).diffCommand({ ...options, old: old!, ...(next !== undefined && { new: next }) }, ui),
   plans: async (_, options: Flags.PlansFlagOptions, ui) => (await import('./commands/plans.js')).plansCommand(options, ui),
   docs: async (_, options: Flags.DocsFlagOptions, ui) => (await import('./commands/docs.js')).docsCommand(options, ui),
+  export: async (_, options: Flags.ExportFlagOptions, ui) => (await import('./commands/export.js')).exportCommand(options, ui),
   report: async (_, options: Flags.ReportFlagOptions, ui) => (await import('./commands/report.js')).reportCommand(options, ui),
 };
 

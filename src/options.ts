@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { BASES, DIALECTS, DOCS_FORMATS, REPORT_FORMATS, ROUNDINGS, SEVERITIES, STATS } from './core/choices.js';
+import { BASES, DIALECTS, DOCS_FORMATS, EXPORT_TARGETS, REPORT_FORMATS, ROUNDINGS, SEVERITIES, STATS } from './core/choices.js';
 import { flagNumber } from './core/flag-number.js';
 import { DEFAULTS } from './defaults.js';
 
@@ -219,6 +219,8 @@ const CHECK_OPTIONS = [
   { name: 'decimal-point', kind: 'switch', help: '--costs writes 1,250 for 1250 (default: as the table records)' },
   { name: 'fail-on', value: 'severity', kind: 'text', choices: SEVERITIES, default: 'error', help: 'exit 1 on findings at or above this severity' },
   { name: 'format', value: 'format', kind: 'text', choices: REPORT_FORMATS, help: 'text, json, markdown or github annotations (default: text; json with --json)' },
+  { name: 'export', value: 'file', kind: 'text', help: 'an exported file to compare with the table (export-drift), with --to' },
+  { name: 'to', value: 'target', kind: 'text', choices: EXPORT_TARGETS, help: 'the target --export was written for (default: read from its header)' },
 ] as const satisfies readonly OptionSpec[];
 
 const AUDIT_OPTIONS = [
@@ -269,6 +271,12 @@ const DOCS_OPTIONS = [
   { name: 'out', short: 'o', value: 'file', kind: 'text', help: 'file to write (default: stdout)' },
 ] as const satisfies readonly OptionSpec[];
 
+const EXPORT_OPTIONS = [
+  { name: 'to', value: 'target', kind: 'text', choices: EXPORT_TARGETS, help: 'autumn, openmeter, stripe, lago, json or typescript (required)' },
+  table,
+  { name: 'out', short: 'o', value: 'file', kind: 'text', help: 'file to write atomically, or - for stdout (default: stdout)' },
+] as const satisfies readonly OptionSpec[];
+
 const REPORT_OPTIONS = [table, { name: 'out', short: 'o', value: 'file', kind: 'text', default: DEFAULTS.report, help: 'file to write' }] as const satisfies readonly OptionSpec[];
 
 /** Every command, in the order `--help` lists them. */
@@ -289,6 +297,7 @@ export const COMMANDS = [
   },
   { name: 'plans', help: 'price the plans of a table: included credits, discount and worst-case margin', arguments: [], options: PLANS_OPTIONS },
   { name: 'docs', help: 'write the customer-facing page: credits per operation, plans, overage and an example', arguments: [], options: DOCS_OPTIONS },
+  { name: 'export', help: "write the table in a billing platform's format (Autumn, OpenMeter, Stripe, Lago) or as a runtime snapshot", arguments: [], options: EXPORT_OPTIONS },
   { name: 'report', help: 'write an internal HTML report with charts: cost vs credits, rounding, margins, plans', arguments: [], options: REPORT_OPTIONS },
 ] as const satisfies readonly CommandSpec[];
 
@@ -300,4 +309,5 @@ export type AuditFlagOptions = OptionsOf<typeof AUDIT_OPTIONS>;
 export type DiffFlagOptions = OptionsOf<typeof DIFF_OPTIONS>;
 export type PlansFlagOptions = OptionsOf<typeof PLANS_OPTIONS>;
 export type DocsFlagOptions = OptionsOf<typeof DOCS_OPTIONS>;
+export type ExportFlagOptions = OptionsOf<typeof EXPORT_OPTIONS>;
 export type ReportFlagOptions = OptionsOf<typeof REPORT_OPTIONS>;

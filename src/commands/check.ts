@@ -14,6 +14,7 @@ import { type CheckReport, renderCheckGithub, renderCheckJson, renderCheckMarkdo
 import type { Ui } from '../ui.js';
 import { type Derivation, deriveTable, redesignRecorded, resolveSettings } from '../pipeline/derive.js';
 import { tableFindings } from '../pipeline/findings.js';
+import { exportDrift } from '../pipeline/export-drift.js';
 
 export type CheckOptions = CheckFlagOptions;
 
@@ -41,6 +42,7 @@ function withoutContent(error: unknown, costsPath: string): unknown {
 
 export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const format: ReportFormat = options.format ?? (ui.json ? 'json' : 'text');
+  if (options.to !== undefined && options.export === undefined) throw new CliError('--to is the target of --export FILE; give both');
   const loaded = await loadTable(options.table);
   const { table } = loaded;
   const costsPath = options.costs ?? recordedCosts(options.table, table.source?.file);
@@ -63,10 +65,12 @@ export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.Pr
     throw options.costs === undefined ? withoutContent(error, costsPath) : error;
   }
   const recorded = redesignRecorded(table, settings);
-  const findings = sortFindings(
-    tableFindings({ table, recorded, current, floor, source, costsPath, tablePath: options.table, settings }),
-  ).map((f) => {
-    const line = loaded.lineOf(f.path);
+  const exported = options.export === undefined ? [] : await exportDrift(loaded, options.table, options.export, options.to);
+  const findings = sortFindings([
+    ...tableFindings({ table, recorded, current, floor, source, costsPath, tablePath: options.table, settings }),
+    ...exported,
+  ]).map((f) => {
+    const line = f.file === undefined ? loaded.lineOf(f.path) : undefined;
     return line === undefined ? f : { ...f, line };
   });
   const report: CheckReport = {

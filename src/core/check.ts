@@ -18,7 +18,8 @@ export type FindingCode =
   | 'margin-below-floor'
   | 'negative-margin'
   | 'modifier-below-floor'
-  | 'zero-credit-discount';
+  | 'zero-credit-discount'
+  | 'export-drift';
 
 export interface Finding {
   code: FindingCode;
@@ -26,6 +27,8 @@ export interface Finding {
   operation?: string;
   /** Key path in the table the finding points at, for its line. */
   path: (string | number)[];
+  /** The file the finding is about, when not the table (an exported file). */
+  file?: string;
   message: string;
   committed?: Dec | string;
   expected?: Dec | string;

@@ -28,3 +28,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export const DOCS_FORMATS = ['markdown', 'html'] as const;
 export type DocsFormat = (typeof DOCS_FORMATS)[number];
+
+/** Where `credits export` writes a table: billing platforms, and runtime snapshots for an API. */
+export const EXPORT_TARGETS = ['autumn', 'openmeter', 'stripe', 'lago', 'json', 'typescript'] as const;
+export type ExportTarget = (typeof EXPORT_TARGETS)[number];

@@ -65,7 +65,7 @@ export function renderCheckJson(report: CheckReport): string {
       code: f.code,
       severity: f.severity,
       operation: f.operation ?? null,
-      file: report.table,
+      file: f.file ?? report.table,
       line: f.line ?? null,
       key_path: f.path.join('.'),
       message: f.message,
@@ -79,7 +79,7 @@ export function renderCheckJson(report: CheckReport): string {
 export function renderCheckGithub(report: CheckReport): string {
   return report.findings
     .map((f) => {
-      const properties = [`file=${githubProperty(report.table)}`];
+      const properties = [`file=${githubProperty(f.file ?? report.table)}`];
       if (f.line !== undefined) properties.push(`line=${f.line}`);
       properties.push(`title=${githubTitle(`credits ${f.code}${f.operation ? ` (${f.operation})` : ''}`)}`);
       return `::${f.severity} ${properties.join(',')}::${githubMessage(f.message)}`;
@@ -92,7 +92,7 @@ export function renderCheckMarkdown(report: CheckReport): string {
   if (report.findings.length > 0) {
     lines.push('| | finding | operation | line | committed → expected | what to do |', '|---|---|---|---|---|---|');
     for (const f of report.findings) {
-      const at = f.line === undefined ? '' : `${markdownCell(report.table)}:${f.line}`;
+      const at = f.line === undefined ? (f.file === undefined ? '' : markdownCell(f.file)) : `${markdownCell(f.file ?? report.table)}:${f.line}`;
       const change = f.committed !== undefined || f.expected !== undefined ? `${value(f.committed)} → ${value(f.expected)}` : '';
       lines.push(
         `| ${f.severity === 'error' ? '❌' : '⚠️'} | \`${f.code}\` | ${markdownCell(f.operation ?? '')} | ${at} | ${markdownCell(change)} | ${markdownCell(f.message)} |`,

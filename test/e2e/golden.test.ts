@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXPORT_TARGETS } from '../../src/core/choices.js';
 import { COMMANDS } from '../../src/options.js';
 import { FIXTURES, ROOT, credits, suiteDir } from '../helpers.js';
 import { usageWorkspace } from '../support/usage.js';
@@ -57,4 +58,5 @@ describe('golden: the worked example', () => {
   it('plans --json', () => golden('plans-json', ['plans', '--table', 'planned.yaml', '--json'], dir));
   it('docs', () => golden('docs-markdown', ['docs', '--table', 'planned.yaml'], dir));
   it('docs --format html', () => golden('docs-html', ['docs', '--table', 'planned.yaml', '--format', 'html'], dir));
+  for (const target of EXPORT_TARGETS) it(`export --to ${target}`, () => golden(`export-${target}`, ['export', '--to', target, '--table', 'planned.yaml'], dir));
 });
