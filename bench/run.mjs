@@ -8,6 +8,8 @@
 //             against DuckDB's quantile_cont / avg + GROUP BY on the same file
 //   audit:    credits audit on a generated 1M-row log, against DuckDB's
 //             read_csv + GROUP BY; peak memory at 1M and 3M rows
+//   usage:    credits usage (every customer's month) on 1M-row logs of 500 and 50,000
+//             customers, against DuckDB's read_csv + GROUP BY customer, operation
 import { spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'credits.js');
 const work = mkdtempSync(join(tmpdir(), 'credits-bench-'));
 const rssFile = join(work, 'peak-rss');
-const only = process.argv[2]; // "startup", "meter", "design" or "audit" runs one part
+const only = process.argv[2]; // "startup", "meter", "design", "audit" or "usage" runs one part
 let failed = false;
 
 function run(args, cwd = work) {
@@ -163,6 +165,25 @@ if (only === undefined || only === 'audit') {
     3,
     0,
   );
+}
+if (only === undefined || only === 'usage') {
+  run([bin, 'design', 'image-api.csv']);
+  const duckdb = join(root, 'bench', 'duckdb-usage.mjs');
+  const logs = [
+    { name: '500 customers', file: usageLog(1_000_000) },
+    { name: '50,000 customers', file: dataFile('usage-1000000-c50000.csv', (write) => generateUsage({ rows: 1_000_000, customers: 50_000, write })) },
+  ];
+  for (const { name, file } of logs) {
+    compare(
+      `usage of 1M rows, ${name}, every customer in 2026-10`,
+      [
+        { name: 'duckdb read_csv + GROUP BY customer', args: [duckdb, file, '2026-10'] },
+        { name: 'credits usage --json', args: [bin, 'usage', file, '--month', '2026-10', '--json'], budget: 1.0, memoryBudget: 200 },
+      ],
+      Number(process.env.BENCH_USAGE_ROUNDS ?? 5),
+      1,
+    );
+  }
 }
 rmSync(work, { recursive: true, force: true });
 process.exitCode = failed ? 1 : 0;

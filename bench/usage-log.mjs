@@ -28,10 +28,10 @@ const micros = (n) => `${Math.floor(n / 1e6)}.${String(n % 1e6).padStart(6, '0')
 
 /**
  * rows: how many calls; write(text): receives the CSV in pieces; now: the end
- * of the 30 days the calls spread over. Returns totals per operation, with
+ * of the 30 days the calls spread over; customers: how many (besides the whale). Returns totals per operation, with
  * cost in micro-dollars as BigInt, and per-customer costs.
  */
-export function generateUsage({ rows, seed = 1, now = Date.parse('2026-11-01T00:00:00Z'), write, whaleShare = 0.02 }) {
+export function generateUsage({ rows, seed = 1, now = Date.parse('2026-11-01T00:00:00Z'), write, whaleShare = 0.02, customers = 500 }) {
   const random = mulberry32(seed);
   const totalWeight = OPERATIONS.reduce((n, o) => n + o.weight, 0);
   const totals = Object.fromEntries(OPERATIONS.map((o) => [o.operation, { calls: 0, credits: 0, costMicros: 0n, customers: {} }]));
@@ -41,7 +41,7 @@ export function generateUsage({ rows, seed = 1, now = Date.parse('2026-11-01T00:
     let pick = random() * totalWeight;
     const op = OPERATIONS.find((o) => (pick -= o.weight) < 0) ?? OPERATIONS[0];
     const whale = op.operation === 'video_processing' && random() < whaleShare * 10;
-    const customer = whale ? WHALE : `cust_${String(1 + Math.floor(random() * 500)).padStart(4, '0')}`;
+    const customer = whale ? WHALE : `cust_${String(1 + Math.floor(random() * customers)).padStart(4, '0')}`;
     // The whale's videos are long: ten times the usual cost.
     const [lo, hi] = op.micros;
     const cost = Math.floor((lo + random() * (hi - lo)) * (whale ? 10 : 1));
@@ -59,4 +59,11 @@ export function generateUsage({ rows, seed = 1, now = Date.parse('2026-11-01T00:
   }
   write(buffer);
   return totals;
+}
+
+// `node bench/usage-log.mjs ROWS [SEED] > usage.csv` writes a log on stdout.
+if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
+  const rows = Number(process.argv[2] ?? 1_000_000);
+  const seed = Number(process.argv[3] ?? 1);
+  generateUsage({ rows, seed, write: (text) => process.stdout.write(text) });
 }

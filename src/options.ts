@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { BASES, DIALECTS, DOCS_FORMATS, EXPORT_TARGETS, REPORT_FORMATS, ROUNDINGS, SEVERITIES, STATS } from './core/choices.js';
+import { BASES, DIALECTS, DOCS_FORMATS, EXPORT_TARGETS, REPORT_FORMATS, USAGE_FORMATS, ROUNDINGS, SEVERITIES, STATS } from './core/choices.js';
 import { flagNumber } from './core/flag-number.js';
 import { DEFAULTS } from './defaults.js';
 
@@ -263,6 +263,21 @@ const DIFF_OPTIONS = [
   { name: 'reason', value: 'operation=text', kind: 'pairs', help: 'why an operation changes, one sentence for the notice (repeatable)' },
 ] as const satisfies readonly OptionSpec[];
 
+const USAGE_OPTIONS = [
+  table,
+  { name: 'customer', value: 'id', kind: 'text', help: "one customer's dashboard: used / included, breakdown and projection" },
+  { name: 'plan', value: 'name', kind: 'text', help: 'every customer is on this plan of the table' },
+  { name: 'customer-plans', value: 'file', kind: 'text', help: 'CSV of customer_id,plan: the plan of each customer (others pay as they go)' },
+  { name: 'month', value: 'yyyy-mm', kind: 'text', help: "the UTC month (default: the month of --now)" },
+  { name: 'now', value: 'iso', kind: 'text', help: 'the moment projected from (default: the latest call in the log, never the clock)' },
+  logColumns,
+  delimiterOf('the log'),
+  decimalComma('the log'),
+  decimalPoint('the log'),
+  { name: 'format', value: 'format', kind: 'text', choices: USAGE_FORMATS, help: 'text, json, markdown or html (default: text; json with --json)' },
+  { name: 'out', short: 'o', value: 'file', kind: 'text', help: 'file to write atomically (default: stdout)' },
+] as const satisfies readonly OptionSpec[];
+
 const PLANS_OPTIONS = [table, { name: 'write', kind: 'switch', help: 'record derived included_credits in the table' }] as const satisfies readonly OptionSpec[];
 
 const DOCS_OPTIONS = [
@@ -295,6 +310,12 @@ export const COMMANDS = [
     ],
     options: DIFF_OPTIONS,
   },
+  {
+    name: 'usage',
+    help: "the customer's dashboard from a usage log: used / included credits, breakdown, projection to month end, and plan fit",
+    arguments: [{ name: 'usage', required: true, help: 'usage CSV, or - for stdin' }],
+    options: USAGE_OPTIONS,
+  },
   { name: 'plans', help: 'price the plans of a table: included credits, discount and worst-case margin', arguments: [], options: PLANS_OPTIONS },
   { name: 'docs', help: 'write the customer-facing page: credits per operation, plans, overage and an example', arguments: [], options: DOCS_OPTIONS },
   { name: 'export', help: "write the table in a billing platform's format (Autumn, OpenMeter, Stripe, Lago) or as a runtime snapshot", arguments: [], options: EXPORT_OPTIONS },
@@ -307,6 +328,7 @@ export type WizardFlagOptions = OptionsOf<typeof WIZARD_OPTIONS>;
 export type CheckFlagOptions = OptionsOf<typeof CHECK_OPTIONS>;
 export type AuditFlagOptions = OptionsOf<typeof AUDIT_OPTIONS>;
 export type DiffFlagOptions = OptionsOf<typeof DIFF_OPTIONS>;
+export type UsageFlagOptions = OptionsOf<typeof USAGE_OPTIONS>;
 export type PlansFlagOptions = OptionsOf<typeof PLANS_OPTIONS>;
 export type DocsFlagOptions = OptionsOf<typeof DOCS_OPTIONS>;
 export type ExportFlagOptions = OptionsOf<typeof EXPORT_OPTIONS>;

@@ -6,10 +6,10 @@ import { Dec } from '../core/decimal.js';
 import { type CustomerCalls, type PlanTerms, customerImpact, diffTables, risesOver } from '../core/diff.js';
 import { parseInstant } from '../core/time.js';
 import { emitReport, writeOutput } from '../io/output.js';
-import { parseCsv } from '../io/csv.js';
-import { CliError, InputError } from '../io/errors.js';
+import { customerPlans } from '../io/customer-plans.js';
+import { CliError } from '../io/errors.js';
 import { parseRevision, readRevision } from '../io/git.js';
-import { STDIN, readSource } from '../io/source.js';
+import { STDIN } from '../io/source.js';
 import { type LoadedTable, loadTable, parseTable } from '../io/table.js';
 import { readUsage } from '../io/usage.js';
 import type { CreditTable } from '../core/table.js';
@@ -25,29 +25,6 @@ async function loadTableArg(spec: string): Promise<{ loaded: LoadedTable; file: 
   const revision = existsSync(spec) ? undefined : parseRevision(spec);
   if (!revision) return { loaded: await loadTable(spec), file: spec };
   return { loaded: parseTable(await readRevision(revision)), file: revision.path };
-}
-
-/** The customer → plan mapping: a CSV with customer_id (or customer) and plan columns. */
-async function customerPlans(path: string, known: ReadonlySet<string>): Promise<Map<string, string>> {
-  const table = parseCsv(await readSource(path, 'customer plans file'));
-  const find = (keys: string[], role: string) => {
-    const column = table.columns.find((c) => keys.includes(c.key));
-    if (!column) throw new InputError(table.file, `no ${role} column (expected one of ${keys.join(', ')})`, { line: 1 });
-    return column;
-  };
-  const customer = find(['customer_id', 'customer'], 'customer');
-  const plan = find(['plan', 'plan_name'], 'plan');
-  const mapping = new Map<string, string>();
-  for (const row of table.rows) {
-    const id = (row.cells[customer.column - 1] ?? '').trim();
-    const name = (row.cells[plan.column - 1] ?? '').trim();
-    if (!known.has(name)) {
-      throw new InputError(table.file, `plan "${name}" is in neither table (plans: ${[...known].join(', ') || 'none'})`, { line: row.line, column: plan.column });
-    }
-    if (mapping.has(id)) throw new InputError(table.file, `customer "${id}" is mapped twice`, { line: row.line, column: customer.column });
-    mapping.set(id, name);
-  }
-  return mapping;
 }
 
 /** Calls by customer and operation in the window, from a log file or a database. */
@@ -154,7 +131,7 @@ export async function diffCommand(options: DiffOptions, ui: Ui, env: NodeJS.Proc
   };
   if (withUsage) {
     const usage = await callsOf(options, window, newTable, ui);
-    const mapping = options.customerPlans === undefined ? undefined : await customerPlans(options.customerPlans, new Set([...plansBefore, ...plansAfter].map((p) => p.name)));
+    const mapping = options.customerPlans === undefined ? undefined : await customerPlans(options.customerPlans, new Set([...plansBefore, ...plansAfter].map((p) => p.name)), 'in neither table');
     for (const [customer, plan] of mapping ?? []) {
       const missing = !plansBefore.some((p) => p.name === plan) ? oldSpec : !plansAfter.some((p) => p.name === plan) ? newSpec : undefined;
       if (missing) throw new CliError(`${options.customerPlans}: customer ${customer} is on plan ${plan}, which ${missing} does not have`);

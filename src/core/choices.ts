@@ -32,3 +32,7 @@ export type DocsFormat = (typeof DOCS_FORMATS)[number];
 /** Where `credits export` writes a table: billing platforms, and runtime snapshots for an API. */
 export const EXPORT_TARGETS = ['autumn', 'openmeter', 'stripe', 'lago', 'json', 'typescript'] as const;
 export type ExportTarget = (typeof EXPORT_TARGETS)[number];
+
+/** Formats of `credits usage`: the terminal, a document, a pull-request comment, a page. */
+export const USAGE_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
+export type UsageFormat = (typeof USAGE_FORMATS)[number];

@@ -7,7 +7,9 @@ import { Worker } from 'node:worker_threads';
 import { ExactSum } from '../core/exact-sum.js';
 import { detectDelimiter } from './csv.js';
 import { CliError } from './errors.js';
-import { type CustomerUsage, type OperationTotals, type UsageOptions, type UsageTotals, MAX_LINE, headerFields, newAggregator } from './usage-scan.js';
+import { CREDIT_SCALE, type CustomerUsage, type Ledger, type OperationTotals, type UsageOptions, type UsageTotals, MAX_LINE, headerFields, ledgerFrom, newAggregator } from './usage-scan.js';
+import { LedgerBook } from './usage-ledger.js';
+import { Dec } from '../core/decimal.js';
 import type { WorkerResult, WorkerTask } from './usage-worker.js';
 
 /** The bundled worker sits at dist/io/usage-worker.js; chunks live in dist/chunks/. */
@@ -32,6 +34,69 @@ async function lineStart(handle: import('node:fs/promises').FileHandle, from: nu
  * line number only the in-order reader knows).
  */
 export async function readUsageInParallel(path: string, size: number, options: UsageOptions): Promise<UsageTotals | undefined> {
+  const parts = await readInParallel(path, size, options);
+  if (parts === undefined) return undefined;
+  return mergeTotals(path, parts.header, parts.results, options);
+}
+
+/** The same for the ledger of credits usage: each worker's book merged by customer and operation name. */
+export async function readLedgerInParallel(path: string, size: number, options: UsageOptions): Promise<Ledger | undefined> {
+  const parts = await readInParallel(path, size, options);
+  if (parts === undefined) return undefined;
+  const aggregator = newAggregator(path, parts.header, options);
+  const book = new LedgerBook(CREDIT_SCALE);
+  const customers: string[] = [];
+  const customerIds = new Map<string, number>();
+  const operations: string[] = [];
+  const operationIds = new Map<string, number>();
+  const idOf = (names: string[], ids: Map<string, number>, name: string) => {
+    let id = ids.get(name);
+    if (id === undefined) {
+      ids.set(name, (id = names.length));
+      names.push(name);
+    }
+    return id;
+  };
+  let rows = 0;
+  let skipped = 0;
+  let latest: number | undefined;
+  for (const result of parts.results) {
+    if (result.kind !== 'ledger') continue;
+    rows += result.rows;
+    skipped += result.skipped;
+    if (result.latest !== undefined && (latest === undefined || result.latest > latest)) latest = result.latest;
+    const customerMap = Int32Array.from(result.customers, (name) => idOf(customers, customerIds, name));
+    const operationMap = Int32Array.from(result.operations, (name) => idOf(operations, operationIds, name));
+    book.widen(operations.length);
+    for (const month of result.book.months) {
+      const into = book.cells(month.month);
+      const stride = result.book.stride;
+      const big = new Map(month.big);
+      const extra = new Map(month.extra);
+      for (let cell = 0; cell < month.calls.length; cell++) {
+        const calls = month.calls[cell]!;
+        if (calls === 0) continue;
+        const customer = Math.floor(cell / stride);
+        const at = into.cell(customerMap[customer]!, operationMap[cell - customer * stride]!);
+        into.calls[at]! += calls;
+        into.addUnits(at, month.units[cell]!);
+        const spilled = big.get(cell);
+        if (spilled !== undefined) into.addBig(at, BigInt(spilled));
+        const decimal = extra.get(cell);
+        if (decimal !== undefined) into.addDecimal(at, new Dec(decimal));
+      }
+    }
+  }
+  return ledgerFrom(path, rows, skipped, aggregator.index.credits >= 0, latest, book, customers, operations);
+}
+
+interface ParallelParts {
+  header: string[];
+  results: WorkerResult[];
+}
+
+/** Runs the workers over the file's parts; undefined when the file is for the in-order reader. */
+async function readInParallel(path: string, size: number, options: UsageOptions): Promise<ParallelParts | undefined> {
   const threads = Math.min(availableParallelism(), 4);
   if (threads < 2 || !existsSync(fileURLToPath(WORKER)) || (options.delimiter ?? ',') !== ',') return undefined;
   const handle = await open(path, 'r');
@@ -77,9 +142,12 @@ export async function readUsageInParallel(path: string, size: number, options: U
         }),
     ),
   );
-  if (results.some((r) => r.kind !== 'totals')) return undefined;
+  if (results.some((r) => r.kind === 'in-order')) return undefined;
   progress?.(size, size);
+  return { header, results };
+}
 
+function mergeTotals(path: string, header: string[], results: WorkerResult[], options: UsageOptions): UsageTotals {
   const aggregator = newAggregator(path, header, options);
   let rows = 0;
   let skipped = 0;

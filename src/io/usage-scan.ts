@@ -8,9 +8,16 @@ import { parse as parseSync } from 'csv-parse/sync';
 import type { Dec } from '../core/decimal.js';
 import { ExactSum, SAFE_UNITS } from '../core/exact-sum.js';
 import { type DecimalMark, localeHint, readNumber } from '../core/numbers.js';
-import { parseInstant } from '../core/time.js';
+import { instantFromBytes, parseInstant } from '../core/time.js';
+import { Dec as D } from '../core/decimal.js';
+import { LedgerBook } from './usage-ledger.js';
+
+const DAY_MS = 86_400_000;
 import { snakeCase } from './csv.js';
 import { CliError, InputError, LocaleError, nameList } from './errors.js';
+import { ByteKeyMap } from './byte-key-map.js';
+
+export { ByteKeyMap };
 
 export const USAGE_ROLES = ['operation', 'cost', 'credits', 'timestamp', 'customer'] as const;
 export type UsageRole = (typeof USAGE_ROLES)[number];
@@ -45,6 +52,7 @@ export interface OperationTotals {
 /** As the scanner keeps them: customers keyed by their bytes. */
 interface OperationUsage extends OperationTotals {
   customers: ByteKeyMap<CustomerUsage>;
+  ledger?: LedgerOperation;
 }
 
 export interface UsageTotals {
@@ -68,42 +76,49 @@ export interface UsageOptions {
   decimalMark?: DecimalMark;
   /** Called now and then with bytes read and the total, when known. */
   progress?: (read: number, total: number | undefined) => void;
+  /**
+   * Sum credits per customer, month and operation instead of cost per
+   * operation (credits usage): the log needs operation, timestamp and
+   * customer columns, not a cost.
+   */
+  ledger?: LedgerOptions;
 }
 
-/** A map keyed by byte ranges, so the hot loop makes no string for a key it has seen. */
-export class ByteKeyMap<V> {
-  private readonly buckets = new Map<number, { key: Buffer; value: V }[]>();
-
-  get(buf: Buffer, start: number, end: number): V | undefined {
-    const bucket = this.buckets.get(hashBytes(buf, start, end));
-    if (bucket === undefined) return undefined;
-    for (let i = 0; i < bucket.length; i++) if (sameBytes(bucket[i]!.key, buf, start, end)) return bucket[i]!.value;
-    return undefined;
-  }
-
-  set(buf: Buffer, start: number, end: number, value: V): void {
-    const hash = hashBytes(buf, start, end);
-    const entry = { key: Buffer.from(buf.subarray(start, end)), value };
-    const bucket = this.buckets.get(hash);
-    if (bucket) bucket.push(entry);
-    else this.buckets.set(hash, [entry]);
-  }
-
-  *values(): IterableIterator<V> {
-    for (const bucket of this.buckets.values()) for (const entry of bucket) yield entry.value;
-  }
+export interface LedgerOptions {
+  /**
+   * Credits of one call of each operation at each UTC hour (24 decimal
+   * strings), for a log without a credits column. Plain data, so it can be
+   * handed to worker threads.
+   */
+  hourly: Record<string, readonly string[]>;
 }
 
-function hashBytes(buf: Buffer, start: number, end: number): number {
-  let h = end - start;
-  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + buf[i]!) | 0;
-  return h;
+/** One customer's month: calls and credits, in all and (worked out when asked) by operation. */
+export interface LedgerCustomer {
+  customer: string;
+  calls: number;
+  credits: Dec;
+  operations(): { operation: string; calls: number; credits: Dec }[];
 }
 
-function sameBytes(key: Buffer, buf: Buffer, start: number, end: number): boolean {
-  if (key.length !== end - start) return false;
-  for (let i = 0; i < key.length; i++) if (key[i] !== buf[start + i]) return false;
-  return true;
+export interface Ledger {
+  file: string;
+  rows: number;
+  skipped: number;
+  hasCredits: boolean;
+  /** Epoch milliseconds of the latest call read (in the window), or undefined when none was. */
+  latest: number | undefined;
+  /** UTC months (year × 12 + month index) with calls. */
+  months: number[];
+  /** The customers with calls in a month, and their calls and credits by operation. */
+  customersIn(month: number): LedgerCustomer[];
+}
+
+/** Per operation, what the ledger needs: its id, and its credits per hour as integer units where they fit. */
+interface LedgerOperation {
+  id: number;
+  byHour: readonly Dec[] | undefined;
+  unitsByHour: Float64Array | undefined;
 }
 
 const LF = 0x0a;
@@ -125,6 +140,15 @@ export class Aggregator {
   readonly byName = new Map<string, OperationUsage>();
   /** Lines taken so far, the header included: the line number of the last row. */
   line = 1;
+  /** In ledger mode: customer ids by their bytes, names by id, operation names by id, and the latest call. */
+  readonly ledgerCustomers = new ByteKeyMap<number>();
+  readonly customerNames: string[] = [];
+  readonly operationNames: string[] = [];
+  readonly book = new LedgerBook(CREDIT_SCALE);
+  latest: number | undefined;
+  /** The UTC day and month of the last call, so a log in time order works out its month once a day. */
+  private lastDay = Number.NaN;
+  private lastMonth = 0;
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
 
@@ -204,6 +228,10 @@ export class Aggregator {
       throw new InputError(this.file, `row has ${count} fields but the header has ${this.width}`, { line, column: Math.min(count, this.width) + 1 });
     }
     const { index, options } = this;
+    if (options.ledger) {
+      this.addLedgerRecord(buf, line, options.ledger);
+      return;
+    }
     if (index.timestamp >= 0 && (options.since !== undefined || options.until !== undefined)) {
       const text = buf.toString('utf8', starts[index.timestamp]!, ends[index.timestamp]!).trim();
       const at = parseInstant(text);
@@ -213,17 +241,7 @@ export class Aggregator {
         return;
       }
     }
-    const opStart = starts[index.operation]!;
-    const opEnd = ends[index.operation]!;
-    let op = this.operations.get(buf, opStart, opEnd);
-    if (!op) {
-      const name = buf.toString('utf8', opStart, opEnd).trim();
-      if (name === '') throw new InputError(this.file, 'operation: the operation name is empty', { line, column: index.operation + 1 });
-      // Names that differ only by surrounding spaces are one operation.
-      op = this.byName.get(name) ?? { operation: name, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers: new ByteKeyMap() };
-      this.byName.set(name, op);
-      this.operations.set(buf, opStart, opEnd, op);
-    }
+    const op = this.operationAt(buf, line);
     const cost = this.number(op.cost, buf, starts[index.cost]!, ends[index.cost]!, COST_SCALE, line, index.cost, 'actual_cost');
     if (index.credits >= 0) this.number(op.credits, buf, starts[index.credits]!, ends[index.credits]!, CREDIT_SCALE, line, index.credits, 'credits_consumed');
     op.calls++;
@@ -239,6 +257,91 @@ export class Aggregator {
     }
   }
 
+  private operationAt(buf: Buffer, line: number): OperationUsage {
+    const { starts, ends, index } = this;
+    const opStart = starts[index.operation]!;
+    const opEnd = ends[index.operation]!;
+    let op = this.operations.get(buf, opStart, opEnd);
+    if (!op) {
+      const name = buf.toString('utf8', opStart, opEnd).trim();
+      if (name === '') throw new InputError(this.file, 'operation: the operation name is empty', { line, column: index.operation + 1 });
+      // Names that differ only by surrounding spaces are one operation.
+      op = this.byName.get(name) ?? { operation: name, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers: new ByteKeyMap() };
+      this.byName.set(name, op);
+      this.operations.set(buf, opStart, opEnd, op);
+    }
+    return op;
+  }
+
+  /** A call for the ledger: its customer, UTC month and credits (the log's, or the table's at the call's hour). */
+  private addLedgerRecord(buf: Buffer, line: number, ledger: LedgerOptions): void {
+    const { starts, ends, index, options } = this;
+    const tsStart = starts[index.timestamp]!;
+    const tsEnd = ends[index.timestamp]!;
+    let at = instantFromBytes(buf, tsStart, tsEnd);
+    if (Number.isNaN(at)) {
+      const text = buf.toString('utf8', tsStart, tsEnd).trim();
+      at = parseInstant(text);
+      if (Number.isNaN(at)) throw new InputError(this.file, `timestamp: "${text}" is not an ISO 8601 date-time (one without an offset is UTC)`, { line, column: index.timestamp + 1 });
+    }
+    if ((options.since !== undefined && at < options.since) || (options.until !== undefined && at >= options.until)) {
+      this.skipped++;
+      return;
+    }
+    const op = this.operationAt(buf, line);
+    const known = (op.ledger ??= this.ledgerOperation(op.operation, ledger));
+    const from = starts[index.customer]!;
+    const to = ends[index.customer]!;
+    let customer = this.ledgerCustomers.get(buf, from, to);
+    if (customer === undefined) {
+      const name = buf.toString('utf8', from, to).trim();
+      if (name === '') throw new InputError(this.file, 'customer_id: the customer is empty', { line, column: index.customer + 1 });
+      customer = this.customerNames.length;
+      this.customerNames.push(name);
+      this.ledgerCustomers.set(buf, from, to, customer);
+    }
+    const day = Math.floor(at / DAY_MS);
+    if (day !== this.lastDay) {
+      const date = new Date(day * DAY_MS);
+      this.lastDay = day;
+      this.lastMonth = date.getUTCFullYear() * 12 + date.getUTCMonth();
+    }
+    const cells = this.book.cells(this.lastMonth);
+    const cell = cells.cell(customer, known.id);
+    if (index.credits >= 0) {
+      const value = this.value(buf, starts[index.credits]!, ends[index.credits]!, CREDIT_SCALE, line, index.credits, 'credits_consumed');
+      if (typeof value === 'number') cells.addUnits(cell, value);
+      else cells.addDecimal(cell, value);
+    } else {
+      if (known.byHour === undefined) {
+        throw new InputError(this.file, `operation: "${op.operation}" is not in the table, and the log has no credits_consumed column to charge it by; add it to the table or give the column`, { line, column: index.operation + 1 });
+      }
+      const hour = Math.floor((at - day * DAY_MS) / 3_600_000);
+      const units = known.unitsByHour![hour]!;
+      if (units >= 0) cells.addUnits(cell, units);
+      else cells.addDecimal(cell, known.byHour[hour]!);
+    }
+    cells.calls[cell]!++;
+    op.calls++;
+    this.rows++;
+    if (this.latest === undefined || at > this.latest) this.latest = at;
+  }
+
+  /** An operation's ledger id, and its credits per hour as integer units of 10^-CREDIT_SCALE where they fit (−1 where not). */
+  private ledgerOperation(name: string, ledger: LedgerOptions): LedgerOperation {
+    const id = this.operationNames.length;
+    this.operationNames.push(name);
+    this.book.widen(id + 1);
+    const hourly = Object.hasOwn(ledger.hourly, name) ? ledger.hourly[name] : undefined;
+    if (hourly === undefined) return { id, byHour: undefined, unitsByHour: undefined };
+    const byHour = hourly.map((text) => new D(text));
+    const unitsByHour = Float64Array.from(byHour, (credits) => {
+      const units = credits.times(10 ** CREDIT_SCALE);
+      return units.isInteger() && units.lt(SAFE_UNITS) ? units.toNumber() : -1;
+    });
+    return { id, byHour, unitsByHour };
+  }
+
   /**
    * Adds a number field to `sum`. Plain decimals ("0.000213") are read
    * straight from the bytes into integer units; anything else (currency
@@ -247,6 +350,14 @@ export class Aggregator {
    * units, or the decimal.
    */
   private number(sum: ExactSum, buf: Buffer, start: number, end: number, scale: number, line: number, column: number, role: string): number | Dec {
+    const value = this.value(buf, start, end, scale, line, column, role);
+    if (typeof value === 'number') sum.addUnits(value);
+    else sum.addDecimal(value);
+    return value;
+  }
+
+  /** A number field as integer units of 10^-scale when it is a plain decimal that fits, else as an exact decimal; refused when negative or not a number. */
+  private value(buf: Buffer, start: number, end: number, scale: number, line: number, column: number, role: string): number | Dec {
     let mantissa = 0;
     let digits = 0;
     let fraction = -1;
@@ -266,10 +377,7 @@ export class Aggregator {
     const decimals = fraction < 0 ? 0 : fraction;
     if (i === end && digits > 0 && digits <= 15 && decimals <= scale) {
       const units = mantissa * POWERS[scale - decimals]!;
-      if (units < SAFE_UNITS) {
-        sum.addUnits(units);
-        return units;
-      }
+      if (units < SAFE_UNITS) return units;
     }
     const text = buf.toString('utf8', start, end).trim();
     const at = { line, column: column + 1 };
@@ -277,12 +385,11 @@ export class Aggregator {
     if (read === 'locale') throw new LocaleError(this.file, `${role}: "${text}" ${localeHint(this.options)}`, at, localeHint(this.options), text);
     const problem: NumberProblem | undefined = read === 'invalid' ? 'not a number' : read.value.isNeg() ? 'negative' : undefined;
     if (problem || typeof read === 'string') throw new InputError(this.file, `${role}: "${text}" is ${problem}`, at);
-    sum.addDecimal(read.value);
     return read.value;
   }
 }
 
-function headerIndex(file: string, header: string[], columns: UsageOptions['columns']): Record<UsageRole, number> {
+function headerIndex(file: string, header: string[], columns: UsageOptions['columns'], required: readonly UsageRole[] = ['operation', 'cost']): Record<UsageRole, number> {
   const keys = header.map(snakeCase);
   const index = {} as Record<UsageRole, number>;
   for (const role of USAGE_ROLES) {
@@ -299,7 +406,7 @@ function headerIndex(file: string, header: string[], columns: UsageOptions['colu
     }
     index[role] = found[0] ?? -1;
   }
-  for (const role of ['operation', 'cost'] as const) {
+  for (const role of required) {
     if (index[role] < 0) {
       throw new InputError(file, `no ${role} column (expected one of ${USAGE_ALIASES[role].join(', ')}, or --column ${role}=HEADER); columns: ${nameList(header)}`, { line: 1 });
     }
@@ -381,5 +488,79 @@ export function totalsOf(aggregator: Aggregator): UsageTotals {
 }
 
 export function newAggregator(file: string, header: string[], options: UsageOptions): Aggregator {
-  return new Aggregator(file, header.length, headerIndex(file, header, options.columns), options);
+  const required: UsageRole[] = options.ledger ? ['operation', 'timestamp', 'customer'] : ['operation', 'cost'];
+  return new Aggregator(file, header.length, headerIndex(file, header, options.columns, required), options);
+}
+
+/** The ledger an aggregator in ledger mode has read. */
+export function ledgerOf(aggregator: Aggregator): Ledger {
+  return ledgerFrom(aggregator.file, aggregator.rows, aggregator.skipped, aggregator.index.credits >= 0, aggregator.latest, aggregator.book, aggregator.customerNames, aggregator.operationNames);
+}
+
+/**
+ * A ledger from its book and names. Names that differ only by surrounding
+ * spaces are one customer, as they are one operation; cells become decimals
+ * only for the month asked for.
+ */
+export function ledgerFrom(file: string, rows: number, skipped: number, hasCredits: boolean, latest: number | undefined, book: LedgerBook, customers: readonly string[], operations: readonly string[]): Ledger {
+  return {
+    file,
+    rows,
+    skipped,
+    hasCredits,
+    latest,
+    months: [...book.months.keys()].sort((a, b) => a - b),
+    customersIn(month) {
+      const cells = book.months.get(month);
+      if (!cells) return [];
+      const span = Math.min(customers.length, Math.ceil(cells.units.length / cells.stride));
+      // Ids by name: names that differ only by surrounding spaces are one customer.
+      const idsByName = new Map<string, number[]>();
+      for (let c = 0; c < span; c++) {
+        const ids = idsByName.get(customers[c]!);
+        if (ids) ids.push(c);
+        else idsByName.set(customers[c]!, [c]);
+      }
+      const per = 10 ** book.scale;
+      const result: LedgerCustomer[] = [];
+      for (const [customer, ids] of idsByName) {
+        let calls = 0;
+        let units = 0;
+        let exact = true;
+        for (const c of ids) {
+          for (let o = 0; o < operations.length; o++) {
+            const cell = c * cells.stride + o;
+            calls += cells.calls[cell]!;
+            units += cells.units[cell]!;
+            if (cells.big?.has(cell) || cells.extra?.has(cell)) exact = false;
+          }
+        }
+        if (calls === 0) continue;
+        const byOperation = () => {
+          const ops = new Map<string, { operation: string; calls: number; credits: Dec }>();
+          for (const c of ids) {
+            for (let o = 0; o < operations.length; o++) {
+              const cell = c * cells.stride + o;
+              const n = cells.calls[cell]!;
+              if (n === 0) continue;
+              const operation = operations[o]!;
+              const credits = cells.credits(cell, book.scale);
+              const seen = ops.get(operation);
+              if (seen) {
+                seen.calls += n;
+                seen.credits = seen.credits.plus(credits);
+              } else ops.set(operation, { operation, calls: n, credits });
+            }
+          }
+          return [...ops.values()];
+        };
+        // The total from integer units when they stayed exact (the usual case), else from the operations' exact credits.
+        let credits: Dec;
+        if (exact && units < SAFE_UNITS) credits = units % per === 0 ? new D(units / per) : new D(units).dividedBy(per);
+        else credits = byOperation().reduce((total, o) => total.plus(o.credits), new D(0));
+        result.push({ customer, calls, credits, operations: byOperation });
+      }
+      return result;
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { newAggregator, scanChunks, type UsageOptions } from './usage-scan.js';
+import type { LedgerParts } from './usage-ledger.js';
 
 /** One worker's share of a usage log: a byte range that starts and ends on line boundaries. */
 export interface WorkerTask {
@@ -14,6 +15,7 @@ export interface WorkerTask {
 /** What a worker reports: its totals, or that the range needs the careful, in-order reader. */
 export type WorkerResult =
   | { kind: 'totals'; rows: number; skipped: number; operations: WorkerOperation[] }
+  | { kind: 'ledger'; rows: number; skipped: number; latest: number | undefined; customers: string[]; operations: string[]; book: LedgerParts }
   | { kind: 'in-order' };
 
 export interface WorkerOperation {
@@ -36,6 +38,17 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
     stream.destroy();
     return { kind: 'in-order' };
   }
+  if (task.options.ledger) {
+    return {
+      kind: 'ledger',
+      rows: aggregator.rows,
+      skipped: aggregator.skipped,
+      latest: aggregator.latest,
+      customers: aggregator.customerNames,
+      operations: aggregator.operationNames,
+      book: aggregator.book.parts(),
+    };
+  }
   return {
     kind: 'totals',
     rows: aggregator.rows,
@@ -55,7 +68,8 @@ if (parentPort) {
   // For the robustness tests only: a worker that dies without a word, as one killed by the system would.
   if (process.env['CREDITS_TEST_WORKER_EXIT'] === '1') process.exit(3);
   run(workerData as WorkerTask).then(
-    (result) => port.postMessage(result),
+    // A ledger's arrays are moved to the main thread, not copied.
+    (result) => port.postMessage(result, result.kind === 'ledger' ? result.book.months.flatMap((m) => [m.units.buffer as ArrayBuffer, m.calls.buffer as ArrayBuffer]) : []),
     () => port.postMessage({ kind: 'in-order' } satisfies WorkerResult),
   );
 }

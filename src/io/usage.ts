@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { detectDelimiter } from './csv.js';
 import { CliError, InputError } from './errors.js';
 import { STDIN, describeFsError } from './source.js';
-import { type Aggregator, MAX_LINE, type UsageOptions, type UsageTotals, headerFields, newAggregator, scanChunks, totalsOf } from './usage-scan.js';
+import { type Aggregator, type Ledger, MAX_LINE, type UsageOptions, type UsageTotals, headerFields, ledgerOf, newAggregator, scanChunks, totalsOf } from './usage-scan.js';
 
 const NEWLINES = /\r\n|\n|\r/g;
 
@@ -91,13 +91,27 @@ export async function readUsage(path: string, options: UsageOptions): Promise<Us
     const totals = await readUsageInParallel(path, size, options);
     if (totals) return totals;
   }
-  return readUsageInOrder(path, file, size, options);
+  return readUsageInOrder(path, file, size, options, totalsOf);
+}
+
+/** Streams a usage log into credits per customer, month and operation (options.ledger says how to charge a call). */
+export async function readLedger(path: string, options: UsageOptions & Required<Pick<UsageOptions, 'ledger'>>): Promise<Ledger> {
+  const file = path === STDIN ? '<stdin>' : path;
+  const size = path === STDIN ? undefined : await stat(path).then((s) => s.size, (error: unknown) => {
+    throw new CliError(`${path}: ${describeFsError(error, 'usage file')}`);
+  });
+  if (size !== undefined && size >= PARALLEL_FROM) {
+    const { readLedgerInParallel } = await import('./usage-parallel.js');
+    const ledger = await readLedgerInParallel(path, size, options);
+    if (ledger) return ledger;
+  }
+  return readUsageInOrder(path, file, size, options, ledgerOf);
 }
 
 /** Files smaller than this are read on one thread: starting workers would cost more than it saves. */
 const PARALLEL_FROM = 16 * 1024 * 1024;
 
-async function readUsageInOrder(path: string, file: string, size: number | undefined, options: UsageOptions): Promise<UsageTotals> {
+async function readUsageInOrder<T>(path: string, file: string, size: number | undefined, options: UsageOptions, finish: (aggregator: Aggregator) => T): Promise<T> {
   const stream = path === STDIN ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   const chunks = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let read = 0;
@@ -111,7 +125,7 @@ async function readUsageInOrder(path: string, file: string, size: number | undef
     if (delimiter !== ',' || head.crOnly) {
       // The byte scanner splits on commas and LF; anything else is csv-parse's.
       await parseRest(aggregator, 2, head.rest, chunks, delimiter);
-      return totalsOf(aggregator);
+      return finish(aggregator);
     }
     const rest = await scanChunks(chunks, aggregator, head.rest, (chunk) => {
       read += chunk.length;
@@ -119,7 +133,7 @@ async function readUsageInOrder(path: string, file: string, size: number | undef
     });
     if (rest) await parseRest(aggregator, aggregator.line + 1, rest, chunks);
     options.progress?.(read, size);
-    return totalsOf(aggregator);
+    return finish(aggregator);
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(`${file}: ${describeFsError(error, 'usage file')}`);

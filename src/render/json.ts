@@ -5,15 +5,21 @@ import { isDec } from '../core/decimal.js';
  * not through a float). Keys keep their order; undefined values are left out.
  */
 export function toJson(value: unknown, indent = '  ', depth = 0): string {
+  if (value === null || typeof value !== 'object') return typeof value === 'number' && Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? 'null');
   if (isDec(value)) return value.toFixed();
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   const pad = indent.repeat(depth + 1);
   const close = indent.repeat(depth);
+  // Plain loops into one array per level: documents of 50,000 customers are written with this.
+  const parts: string[] = [];
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return `[\n${value.map((v) => pad + toJson(v, indent, depth + 1)).join(',\n')}\n${close}]`;
+    for (let i = 0; i < value.length; i++) parts.push(pad + toJson(value[i], indent, depth + 1));
+    return `[\n${parts.join(',\n')}\n${close}]`;
   }
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([k, v]) => `${pad}${JSON.stringify(k)}: ${toJson(v, indent, depth + 1)}`).join(',\n')}\n${close}}`;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) parts.push(`${pad}${JSON.stringify(key)}: ${toJson(v, indent, depth + 1)}`);
+  }
+  return parts.length === 0 ? '{}' : `{\n${parts.join(',\n')}\n${close}}`;
 }

@@ -58,5 +58,10 @@ describe('golden: the worked example', () => {
   it('plans --json', () => golden('plans-json', ['plans', '--table', 'planned.yaml', '--json'], dir));
   it('docs', () => golden('docs-markdown', ['docs', '--table', 'planned.yaml'], dir));
   it('docs --format html', () => golden('docs-html', ['docs', '--table', 'planned.yaml', '--format', 'html'], dir));
+  it('usage: one customer', () => golden('usage-dashboard', ['usage', 'usage.csv', '--table', 'planned.yaml', '--customer', 'cust_0042', '--plan', 'Starter', '--now', '2026-10-20T12:00:00Z'], dir));
+  it('usage: every customer and plan fit, markdown', () => {
+    copyFileSync(join(FIXTURES, 'customer-plans.csv'), join(dir, 'customer-plans.csv'));
+    golden('usage-markdown', ['usage', 'usage.csv', '--table', 'planned.yaml', '--customer-plans', 'customer-plans.csv', '--now', '2026-10-20T12:00:00Z', '--format', 'markdown'], dir);
+  });
   for (const target of EXPORT_TARGETS) it(`export --to ${target}`, () => golden(`export-${target}`, ['export', '--to', target, '--table', 'planned.yaml'], dir));
 });

@@ -46,6 +46,13 @@ describe('every --json document matches its JSON Schema', () => {
     expect((doc['findings'] as unknown[]).length).toBeGreaterThan(0);
   });
 
+  it('usage, every customer on their plan, with plan fit', () => {
+    writeFileSync(join(dir, 'plans.csv'), 'customer_id,plan\ncust_whale,Starter\ncust_0001,Free\n');
+    const doc = expectDocument('usage', run('usage', 'usage.csv', '--customer-plans', 'plans.csv', '--json').stdout);
+    expect((doc['plan_fit'] as unknown[]).length).toBe(2);
+    expectDocument('usage', run('usage', 'usage.csv', '--customer', 'cust_whale', '--plan', 'Pro', '--json').stdout);
+  });
+
   it('audit, with a flagged operation, its customers and a correction', () => {
     const doc = expectDocument('audit', run('audit', 'usage.csv', '--json').stdout);
     expect(JSON.stringify(doc)).toContain('"top_customers"');

@@ -1,0 +1,227 @@
+import { type Dec, Dec as D, ONE, ZERO, sum } from './decimal.js';
+import { DesignError } from './errors.js';
+import { ladderFrom, roundToLadder } from './ladder.js';
+import { percentileOf } from './samples.js';
+
+/**
+ * What the method shows a customer, and what it asks of plans: credits used
+ * this month against the plan's included credits, the breakdown by
+ * operation, the projection to the month's end, and per plan whether its
+ * included credits fit the customers on it. Pure and exact: the reader
+ * hands over credits per customer and operation; nothing here reads a clock.
+ */
+
+/** A UTC calendar month as year × 12 + month index (0-based): 2026-11 is 2026 × 12 + 10. */
+export type MonthIndex = number;
+
+export function monthOf(epochMs: number): MonthIndex {
+  const date = new Date(epochMs);
+  return date.getUTCFullYear() * 12 + date.getUTCMonth();
+}
+
+export function monthStart(month: MonthIndex): number {
+  return Date.UTC(Math.floor(month / 12), month % 12, 1);
+}
+
+/** "2026-11". */
+export function monthName(month: MonthIndex): string {
+  return `${String(Math.floor(month / 12)).padStart(4, '0')}-${String((month % 12) + 1).padStart(2, '0')}`;
+}
+
+/** "2026-11" → its index; undefined when the text is not a month. */
+export function parseMonth(text: string): MonthIndex | undefined {
+  const match = /^(\d{4})-(\d{2})$/.exec(text.trim());
+  if (!match) return undefined;
+  const month = Number(match[2]);
+  return month >= 1 && month <= 12 ? Number(match[1]) * 12 + month - 1 : undefined;
+}
+
+export interface MonthWindow {
+  month: MonthIndex;
+  /** Epoch ms: the month's first instant, the next month's first instant, and "now". */
+  start: number;
+  end: number;
+  now: number;
+  /** The part of the month elapsed at `now`, in [0, 1]: elapsedMs / (end − start). */
+  elapsed: Dec;
+  elapsedMs: number;
+}
+
+/** The month and how much of it has passed at `now` (a month already over has passed whole). */
+export function monthWindow(month: MonthIndex, now: number): MonthWindow {
+  const start = monthStart(month);
+  const end = monthStart(month + 1);
+  if (now < start) throw new DesignError(`the moment of the projection, ${new Date(now).toISOString()}, is before ${monthName(month)} starts`);
+  const elapsedMs = Math.min(now, end) - start;
+  return { month, start, end, now, elapsed: elapsedMs === end - start ? ONE : new D(elapsedMs).dividedBy(end - start), elapsedMs };
+}
+
+/** Credits used so far ÷ the elapsed part of the month; what was used when the month is over (or has not begun to elapse). */
+export function projectMonth(used: Dec, window: MonthWindow): Dec {
+  // used × month / elapsed: a division by a whole number of milliseconds, exact to 40 digits.
+  return window.elapsedMs === 0 || window.elapsed.eq(ONE) ? used : used.times(window.end - window.start).dividedBy(window.elapsedMs);
+}
+
+export interface PlanLimit {
+  name: string;
+  included: Dec;
+}
+
+export interface OperationUse {
+  operation: string;
+  calls: number;
+  credits: Dec;
+}
+
+export interface CustomerMonth {
+  customer: string;
+  plan?: PlanLimit;
+  calls: number;
+  used: Dec;
+  projected: Dec;
+  /** Used and projected as a share of the plan's included credits; undefined without a plan (or a plan of 0 credits). */
+  usedShare?: Dec;
+  projectedShare?: Dec;
+  /** Projected credits over the plan, and that at the table's price per credit. */
+  overage?: Dec;
+  overageMoney?: Dec;
+  /** Largest first (worked out when first read: a table of every customer never needs it). */
+  readonly operations: OperationUse[];
+  willExceed: boolean;
+  underTenth: boolean;
+}
+
+/** Under this projected share of its plan, a customer "uses < 10% of plan". */
+export const LOW_USE = new D('0.1');
+
+/** A customer's month as the reader has it: calls and credits, and the breakdown by operation when asked. */
+export interface CustomerUse {
+  customer: string;
+  calls: number;
+  credits: Dec;
+  operations(): OperationUse[];
+}
+
+/** One customer's month against its plan: shares, projection and the overage it would pay. */
+export function customerMonth(use: CustomerUse, window: MonthWindow, perCredit: Dec, plan?: PlanLimit): CustomerMonth {
+  const used = use.credits;
+  const projected = projectMonth(used, window);
+  let sorted: OperationUse[] | undefined;
+  const result: CustomerMonth = {
+    customer: use.customer,
+    calls: use.calls,
+    used,
+    projected,
+    get operations() {
+      return (sorted ??= use.operations().sort((a, b) => b.credits.comparedTo(a.credits) || byName(a.operation, b.operation)));
+    },
+    willExceed: false,
+    underTenth: false,
+  };
+  if (plan) {
+    result.plan = plan;
+    const over = projected.minus(plan.included);
+    result.overage = over.gt(ZERO) ? over : ZERO;
+    result.overageMoney = result.overage.times(perCredit);
+    result.willExceed = over.gt(ZERO);
+    if (plan.included.gt(ZERO)) {
+      result.usedShare = used.dividedBy(plan.included);
+      result.projectedShare = projected.dividedBy(plan.included);
+      result.underTenth = result.projectedShare.lt(LOW_USE);
+    }
+  }
+  return result;
+}
+
+/** The largest `keep` operations, and the rest summed as "other" (when there is more than one of them). */
+export function breakdown(operations: readonly OperationUse[], keep = 5): { operations: OperationUse[]; other?: OperationUse & { count: number } } {
+  if (operations.length <= keep + 1) return { operations: [...operations] };
+  const rest = operations.slice(keep);
+  return {
+    operations: operations.slice(0, keep),
+    other: { operation: 'other', calls: rest.reduce((n, o) => n + o.calls, 0), credits: sum(rest.map((o) => o.credits)), count: rest.length },
+  };
+}
+
+export interface PlanFit {
+  plan: string;
+  included: Dec;
+  customers: number;
+  medianShare: Dec;
+  p90Share: Dec;
+  /** Fractions of the plan's customers projected over it, and under 10% of it. */
+  exceeding: Dec;
+  underTenth: Dec;
+  recommendation?: { reason: 'exceed' | 'unused'; included: Dec; text: string };
+}
+
+const FRIENDLY = ladderFrom('friendly');
+const MEDIAN = new D('0.5');
+const P75 = new D('0.75');
+const P90 = new D('0.9');
+/** More than this share of a plan's customers projected over it calls for more included credits. */
+export const EXCEED_ALERT = new D('0.25');
+/** More than this share under 10% of it calls for fewer. */
+export const UNUSED_ALERT = new D('0.5');
+
+function quantile(sorted: readonly Dec[], p: Dec): Dec {
+  return percentileOf(sorted.length, p, (i) => sorted[i]!);
+}
+
+function share(part: number, whole: number): Dec {
+  return new D(part).dividedBy(whole);
+}
+
+const pct = (ratio: Dec) => `${ratio.times(100).toDecimalPlaces(0).toFixed()}%`;
+const grouped = (n: Dec) => n.toFixed().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/**
+ * Per plan with customers on it: median and p90 projected share of its
+ * included credits, the share of customers projected over it and under 10%
+ * of it, and advice when more than 25% exceed it or more than 50% use under
+ * 10%: included credits at the p75 of projected use, rounded up onto the
+ * friendly ladder. Advice only; nothing here changes a table.
+ */
+export function planFit(customers: readonly CustomerMonth[], plans: readonly PlanLimit[]): PlanFit[] {
+  return plans.flatMap((plan) => {
+    const on = customers.filter((c) => c.plan?.name === plan.name);
+    if (on.length === 0 || plan.included.isZero()) return [];
+    const shares = on.map((c) => c.projectedShare!).sort((a, b) => a.comparedTo(b));
+    const projected = on.map((c) => c.projected).sort((a, b) => a.comparedTo(b));
+    const exceeding = share(on.filter((c) => c.willExceed).length, on.length);
+    const underTenth = share(on.filter((c) => c.underTenth).length, on.length);
+    const fit: PlanFit = { plan: plan.name, included: plan.included, customers: on.length, medianShare: quantile(shares, MEDIAN), p90Share: quantile(shares, P90), exceeding, underTenth };
+    const p75 = quantile(projected, P75);
+    const suggest = () => (p75.gt(ZERO) ? roundToLadder(p75, FRIENDLY, 'up', plan.name) : ZERO);
+    if (exceeding.gt(EXCEED_ALERT)) {
+      const included = suggest();
+      fit.recommendation = { reason: 'exceed', included, text: `${plan.name}: ${pct(exceeding)} of customers exceed ${grouped(plan.included)} credits; included credits at p75 of projected use: ${grouped(included)}` };
+    } else if (underTenth.gt(UNUSED_ALERT)) {
+      const included = suggest();
+      fit.recommendation = { reason: 'unused', included, text: `${plan.name}: ${pct(underTenth)} of customers use under 10% of ${grouped(plan.included)} credits; included credits at p75 of projected use: ${grouped(included)}` };
+    }
+    return [fit];
+  });
+}
+
+/**
+ * Customers by projected share of their plan (those without a plan after,
+ * by projected credits), then by name. Sorts by a float key first and
+ * compares exactly only where two keys tie, so 50,000 customers sort fast.
+ */
+export function sortByProjectedShare(customers: CustomerMonth[]): CustomerMonth[] {
+  const keyed = customers.map((c) => ({ c, planned: c.projectedShare !== undefined, key: (c.projectedShare ?? c.projected).toNumber() }));
+  keyed.sort(
+    (a, b) =>
+      Number(b.planned) - Number(a.planned) ||
+      b.key - a.key ||
+      (a.planned ? b.c.projectedShare!.comparedTo(a.c.projectedShare!) : b.c.projected.comparedTo(a.c.projected)) ||
+      byName(a.c.customer, b.c.customer),
+  );
+  return keyed.map((k) => k.c);
+}
+
+/** Code-point order: the same on every machine, whatever its locale. */
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

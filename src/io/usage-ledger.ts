@@ -1,0 +1,136 @@
+import { type Dec, Dec as D, ZERO } from '../core/decimal.js';
+import { SAFE_UNITS } from '../core/exact-sum.js';
+
+/**
+ * Credits per customer, UTC month and operation, kept in flat typed arrays:
+ * a cell is customer × operations-stride + operation, its credits integer
+ * units of 10^-scale in a Float64Array (exact under 2^53), with the rare sum
+ * that outgrows that carried in a BigInt and the rare value that fits no
+ * unit added as a decimal. 50,000 customers of 5 operations are a few
+ * megabytes, where an object per cell would be hundreds.
+ */
+export class LedgerBook {
+  readonly months = new Map<number, MonthCells>();
+  /** Operations get ids as they are met; the stride of every month grows with them. */
+  stride = 8;
+
+  constructor(readonly scale: number) {}
+
+  cells(month: number): MonthCells {
+    let cells = this.months.get(month);
+    if (!cells) this.months.set(month, (cells = new MonthCells(this.stride)));
+    return cells;
+  }
+
+  /** Makes room for operation ids below `operations`. */
+  widen(operations: number): void {
+    if (operations <= this.stride) return;
+    let stride = this.stride;
+    while (stride < operations) stride *= 2;
+    for (const cells of this.months.values()) cells.restride(stride);
+    this.stride = stride;
+  }
+
+  /** The plain-data form, to pass between threads. */
+  parts(): LedgerParts {
+    return { stride: this.stride, months: [...this.months].map(([month, cells]) => ({ month, ...cells.parts() })) };
+  }
+}
+
+export interface MonthParts {
+  month: number;
+  units: Float64Array;
+  calls: Uint32Array;
+  big: [number, string][];
+  extra: [number, string][];
+}
+
+export interface LedgerParts {
+  stride: number;
+  months: MonthParts[];
+}
+
+export class MonthCells {
+  units: Float64Array;
+  calls: Uint32Array;
+  big: Map<number, bigint> | undefined;
+  extra: Map<number, Dec> | undefined;
+
+  constructor(public stride: number) {
+    this.units = new Float64Array(stride * 64);
+    this.calls = new Uint32Array(stride * 64);
+  }
+
+  /** The cell of a customer and operation, the arrays grown to hold it. */
+  cell(customer: number, operation: number): number {
+    const cell = customer * this.stride + operation;
+    if (cell >= this.units.length) {
+      const length = Math.max(this.units.length * 2, (customer + 1) * this.stride);
+      const units = new Float64Array(length);
+      units.set(this.units);
+      const calls = new Uint32Array(length);
+      calls.set(this.calls);
+      this.units = units;
+      this.calls = calls;
+    }
+    return cell;
+  }
+
+  /** `units`: a non-negative integer under SAFE_UNITS. */
+  addUnits(cell: number, units: number): void {
+    const total = this.units[cell]! + units;
+    if (total > SAFE_UNITS) {
+      this.addBig(cell, BigInt(total));
+      this.units[cell] = 0;
+    } else this.units[cell] = total;
+  }
+
+  addBig(cell: number, units: bigint): void {
+    this.big ??= new Map();
+    this.big.set(cell, (this.big.get(cell) ?? 0n) + units);
+  }
+
+  addDecimal(cell: number, value: Dec): void {
+    this.extra ??= new Map();
+    this.extra.set(cell, (this.extra.get(cell) ?? ZERO).plus(value));
+  }
+
+  /** A cell's credits, exact. */
+  credits(cell: number, scale: number): Dec {
+    const big = this.big?.get(cell);
+    const units = this.units[cell]!;
+    const per = 10 ** scale;
+    // Whole credits, the usual case, need no division.
+    let credits: Dec;
+    if (big === undefined && units % per === 0) credits = new D(units / per);
+    else credits = (big === undefined ? new D(units) : new D((big + BigInt(units)).toString())).dividedBy(per);
+    const extra = this.extra?.get(cell);
+    return extra === undefined ? credits : credits.plus(extra);
+  }
+
+  restride(stride: number): void {
+    const customers = Math.ceil(this.units.length / this.stride);
+    const units = new Float64Array(customers * stride);
+    const calls = new Uint32Array(customers * stride);
+    const move = <V>(map: Map<number, V> | undefined) =>
+      map && new Map([...map].map(([cell, v]) => [Math.floor(cell / this.stride) * stride + (cell % this.stride), v] as const));
+    for (let c = 0; c < customers; c++) {
+      units.set(this.units.subarray(c * this.stride, (c + 1) * this.stride), c * stride);
+      calls.set(this.calls.subarray(c * this.stride, (c + 1) * this.stride), c * stride);
+    }
+    this.big = move(this.big);
+    this.extra = move(this.extra);
+    this.units = units;
+    this.calls = calls;
+    this.stride = stride;
+  }
+
+  parts(): Omit<MonthParts, 'month'> {
+    return {
+      units: this.units,
+      calls: this.calls,
+      big: [...(this.big ?? [])].map(([cell, v]) => [cell, v.toString()]),
+      extra: [...(this.extra ?? [])].map(([cell, v]) => [cell, v.toFixed()]),
+    };
+  }
+}

@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Dec } from '../../src/core/decimal.js';
+import { daysFromCivil, instantFromBytes, parseInstant } from '../../src/core/time.js';
+import { type CustomerUse, customerMonth, monthName, monthOf, monthStart, monthWindow, parseMonth, planFit, projectMonth, sortByProjectedShare } from '../../src/core/usage.js';
+import { ladderFrom } from '../../src/core/ladder.js';
+import { ByteKeyMap } from '../../src/io/byte-key-map.js';
+
+const use = (customer: string, credits: number | string): CustomerUse => ({ customer, calls: 1, credits: new Dec(credits), operations: () => [{ operation: 'op', calls: 1, credits: new Dec(credits) }] });
+
+describe('months', () => {
+  it('round-trip between YYYY-MM, index and instants, in UTC', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1970 * 12, max: 2200 * 12 }), (month) => {
+        expect(parseMonth(monthName(month))).toBe(month);
+        expect(monthOf(monthStart(month))).toBe(month);
+        expect(monthOf(monthStart(month + 1) - 1)).toBe(month);
+      }),
+    );
+    expect(parseMonth('2026-13')).toBeUndefined();
+    expect(parseMonth('2026-1')).toBeUndefined();
+  });
+
+  it('projects used / elapsed part of the month, and a finished month to what was used', () => {
+    const november = parseMonth('2026-11')!;
+    const window = monthWindow(november, Date.parse('2026-11-16T00:00:00Z'));
+    expect(window.elapsed.toFixed()).toBe('0.5');
+    expect(projectMonth(new Dec(32450), window).toFixed()).toBe('64900');
+    expect(projectMonth(new Dec(7), monthWindow(november, Date.parse('2026-12-05T00:00:00Z'))).toFixed()).toBe('7');
+    expect(() => monthWindow(november, Date.parse('2026-10-31T23:59:59Z'))).toThrow(/before 2026-11 starts/);
+  });
+
+  it('projection × elapsed gives back what was used', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 * 86_400_000 - 1 }), fc.integer({ min: 0, max: 10 ** 9 }), (ms, used) => {
+        const window = monthWindow(parseMonth('2026-11')!, Date.parse('2026-11-01T00:00:00Z') + ms);
+        expect(projectMonth(new Dec(used), window).times(window.elapsed).toDecimalPlaces(20).toFixed()).toBe(String(used));
+      }),
+    );
+  });
+});
+
+describe('customers and plans', () => {
+  const window = monthWindow(parseMonth('2026-11')!, Date.parse('2026-11-16T00:00:00Z'));
+  const starter = { name: 'Starter', included: new Dec(50000) };
+
+  it('flags a customer projected over the plan, with its overage money, and one under 10%', () => {
+    const over = customerMonth(use('a', 30000), window, new Dec('0.001'), starter);
+    expect(over).toMatchObject({ willExceed: true, underTenth: false });
+    expect(over.overage!.toFixed()).toBe('10000');
+    expect(over.overageMoney!.toFixed()).toBe('10');
+    const low = customerMonth(use('b', 2000), window, new Dec('0.001'), starter);
+    expect(low).toMatchObject({ willExceed: false, underTenth: true });
+    expect(customerMonth(use('c', 2000), window, new Dec('0.001')).usedShare).toBeUndefined();
+  });
+
+  it('sorts by projected share exactly, planned customers first, then by name', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.boolean()), { maxLength: 40 }), (rows) => {
+        const customers = rows.map(([credits, planned], i) => customerMonth(use(`c${String(i).padStart(3, '0')}`, credits), window, new Dec('0.001'), planned ? starter : undefined));
+        const sorted = sortByProjectedShare(customers);
+        for (let i = 1; i < sorted.length; i++) {
+          const [a, b] = [sorted[i - 1]!, sorted[i]!];
+          if (a.plan && !b.plan) continue;
+          expect(!a.plan && b.plan !== undefined).toBe(false);
+          const [ka, kb] = a.plan ? [a.projectedShare!, b.projectedShare!] : [a.projected, b.projected];
+          expect(ka.gte(kb)).toBe(true);
+          if (ka.eq(kb)) expect(a.customer < b.customer).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it('recommends included credits on the friendly ladder, at least the p75 of projected use, only past the thresholds', () => {
+    const friendly = ladderFrom('friendly');
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 500_000 }), { minLength: 1, maxLength: 30 }), (uses) => {
+        const customers = uses.map((credits, i) => customerMonth(use(`c${i}`, credits), window, new Dec('0.001'), starter));
+        const [fit] = planFit(customers, [starter]);
+        const exceeding = customers.filter((c) => c.willExceed).length / customers.length;
+        const unused = customers.filter((c) => c.underTenth).length / customers.length;
+        expect(fit!.recommendation !== undefined).toBe(exceeding > 0.25 || unused > 0.5);
+        if (fit!.recommendation) {
+          const included = fit!.recommendation.included;
+          const { lo, hi } = friendly.around(included);
+          expect(lo.eq(included) && hi!.eq(included)).toBe(true);
+          const projected = customers.map((c) => c.projected).sort((a, b) => a.comparedTo(b));
+          const h = 0.75 * (projected.length - 1);
+          const p75 = projected[Math.floor(h)]!.plus(projected[Math.min(Math.floor(h) + 1, projected.length - 1)]!.minus(projected[Math.floor(h)]!).times(h - Math.floor(h)));
+          expect(included.gte(p75)).toBe(true);
+        }
+      }),
+    );
+  });
+});
+
+describe('instants read from bytes', () => {
+  const bytes = (text: string) => Buffer.from(text, 'latin1');
+  const read = (text: string) => instantFromBytes(bytes(text), 0, text.length);
+
+  it('agree with parseInstant on every form they take, and take the common ones', () => {
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const forms = fc.record({
+      year: fc.integer({ min: 1, max: 9999 }),
+      month: fc.integer({ min: 0, max: 13 }),
+      day: fc.integer({ min: 0, max: 32 }),
+      sep: fc.constantFrom('T', 't', ' ', ''),
+      hour: fc.integer({ min: 0, max: 24 }),
+      minute: fc.integer({ min: 0, max: 60 }),
+      second: fc.option(fc.integer({ min: 0, max: 60 })),
+      fraction: fc.option(fc.stringMatching(/^[0-9]{0,10}$/)),
+      zone: fc.constantFrom('', 'Z', 'z', '+01:00', '-05:30', '+0530', '+01', '-23:59', '+24:00', '+01:', ' Z'),
+    });
+    fc.assert(
+      fc.property(forms, (f) => {
+        const time = f.sep === '' ? '' : `${f.sep}${pad(f.hour)}:${pad(f.minute)}${f.second === null ? '' : `:${pad(f.second)}${f.fraction === null ? '' : `.${f.fraction}`}`}`;
+        const text = `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}${time}${f.zone}`;
+        const fast = read(text);
+        // NaN from the byte reader means "ask parseInstant"; a number must be parseInstant's.
+        if (!Number.isNaN(fast)) expect(fast, text).toBe(parseInstant(text));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of ['2026-11-01T00:00:00Z', '2026-11-01T00:00:00.123Z', '2026-11-01 12:30', '2026-11-01', '2026-11-01T23:59:59+01:00', '2024-02-29T00:00:00Z']) {
+      expect(read(text), text).toBe(parseInstant(text));
+    }
+    expect(Number.isNaN(read('2026-02-29T00:00:00Z'))).toBe(true);
+    // Years below 100 are years, not 1900 + the year (as Date.UTC would have it).
+    expect(parseInstant('0099-12-31T00:00:00Z')).toBe(-59011545600000);
+    expect(Number.isNaN(parseInstant('2026-02-29T00:00:00Z'))).toBe(true);
+  });
+
+  it('count days as Date.UTC does', () => {
+    fc.assert(fc.property(fc.integer({ min: -100_000, max: 200_000 }), (days) => {
+      const d = new Date(days * 86_400_000);
+      expect(daysFromCivil(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate())).toBe(days);
+    }));
+  });
+});
+
+describe('ByteKeyMap', () => {
+  it('behaves as a Map of the same keys, in insertion order, through growth', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 12 }), { maxLength: 3000 }), (keys) => {
+        const map = new ByteKeyMap<number>();
+        const reference = new Map<string, number>();
+        keys.forEach((key, i) => {
+          const buf = Buffer.from(key);
+          const name = buf.toString('hex');
+          expect(map.get(buf, 0, buf.length)).toBe(reference.get(name));
+          if (!reference.has(name)) {
+            reference.set(name, i);
+            map.set(buf, 0, buf.length, i);
+          }
+        });
+        expect([...map.values()]).toEqual([...reference.values()]);
+        expect(map.size).toBe(reference.size);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
