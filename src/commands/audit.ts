@@ -13,6 +13,7 @@ import { type AuditReport, auditFailed, auditVerdict, renderAuditGithub, renderA
 import { emitReport } from '../io/output.js';
 import type { Ui } from '../ui.js';
 import { fixedBound, sqlColumns, usageOptions, usageWindow } from '../pipeline/usage-window.js';
+import { tokenPriceText } from '../pipeline/prices.js';
 
 export type AuditCommandOptions = AuditFlagOptions & { usage?: string };
 
@@ -47,11 +48,12 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
   if (!options.emitSql && !options.db && options.usage === undefined) throw new CliError("missing required argument 'usage' (a usage CSV, or - for stdin; or --emit-sql / --db)");
   if ((options.emitSql || options.db) && options.usage !== undefined) throw new CliError(`--${options.emitSql ? 'emit-sql' : 'db'} reads the logs in the database; leave out the usage file ${options.usage}`);
 
-  // The log does not depend on the table, so reading it starts first; a bad table is still reported first.
-  const reading = options.usage === undefined ? undefined : readUsage(options.usage, readOptions);
-  reading?.catch(() => undefined);
+  // The table comes first: a log of tokens is priced with the model prices it records.
   const loaded = await loadTable(options.table);
   const { table } = loaded;
+  const tokenPrices = table.design.prices ? tokenPriceText(table.design.prices) : undefined;
+  const reading = options.usage === undefined ? undefined : readUsage(options.usage, { ...readOptions, ...(tokenPrices && { tokenPrices }) });
+  reading?.catch(() => undefined);
   const auditOptions: AuditOptions = { floor: floorFlag ?? table.design.floor, top: options.top, maxStep };
   const [sqlSince, sqlUntil] = [fixedBound(window.since, window), fixedBound(window.until, window)];
   const sqlOptions = (): AuditSqlOptions => ({

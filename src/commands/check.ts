@@ -15,6 +15,7 @@ import type { Ui } from '../ui.js';
 import { type Derivation, deriveTable, redesignRecorded, resolveSettings } from '../pipeline/derive.js';
 import { tableFindings } from '../pipeline/findings.js';
 import { exportDrift } from '../pipeline/export-drift.js';
+import { catalogDrift, recordedPrices } from '../pipeline/prices.js';
 
 export type CheckOptions = CheckFlagOptions;
 
@@ -57,6 +58,8 @@ export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.Pr
     },
     table,
   );
+  const prices = recordedPrices(table, options.table);
+  if (prices) settings.prices = prices;
   const source = await readSource(costsPath, 'costs file', COSTS_LIMIT);
   let current: Derivation;
   try {
@@ -66,9 +69,11 @@ export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.Pr
   }
   const recorded = redesignRecorded(table, settings);
   const exported = options.export === undefined ? [] : await exportDrift(loaded, options.table, options.export, options.to);
+  const catalog = await catalogDrift(table, options.table);
   const findings = sortFindings([
     ...tableFindings({ table, recorded, current, floor, source, costsPath, tablePath: options.table, settings }),
     ...exported,
+    ...catalog,
   ]).map((f) => {
     const line = f.file === undefined ? loaded.lineOf(f.path) : undefined;
     return line === undefined ? f : { ...f, line };

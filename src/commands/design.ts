@@ -9,7 +9,8 @@ import { CliError } from '../io/errors.js';
 import { STDIN, COSTS_LIMIT, readSource } from '../io/source.js';
 import { type LoadedTable, loadTable, renderTable } from '../io/table.js';
 import type { Ui } from '../ui.js';
-import { deriveTable, resolveSettings } from '../pipeline/derive.js';
+import { deriveTable, resolveSettings, sourcePath } from '../pipeline/derive.js';
+import { describePrices, designPrices } from '../pipeline/prices.js';
 import { tableFindings } from '../pipeline/findings.js';
 
 export type DesignOptions = DesignFlagOptions & { costs: string };
@@ -22,6 +23,8 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
       throw error instanceof CliError ? error.withNote(note) : error;
     }) : undefined;
   const settings = resolveSettings(options, previous?.table);
+  const prices = await designPrices(options.prices, previous?.table, options.out, sourcePath);
+  if (prices) settings.prices = prices;
   const source = await readSource(options.costs, 'costs file', COSTS_LIMIT);
   const result = deriveTable(source, options.costs, settings, {
     tablePath: options.out,
@@ -51,8 +54,9 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
       },
       options.out === STDIN ? ui.errStyle : ui.style,
     );
-    if (options.out === STDIN) ui.err(summary);
-    else ui.out(summary);
+    const full = prices && prices.used.size > 0 ? `${summary}\n${describePrices(prices)}` : summary;
+    if (options.out === STDIN) ui.err(full);
+    else ui.out(full);
   }
   for (const warning of result.warnings) ui.warn(warning);
 

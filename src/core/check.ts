@@ -19,7 +19,8 @@ export type FindingCode =
   | 'negative-margin'
   | 'modifier-below-floor'
   | 'zero-credit-discount'
-  | 'export-drift';
+  | 'export-drift'
+  | 'price-catalog-drift';
 
 export interface Finding {
   code: FindingCode;

@@ -44,6 +44,15 @@ export interface TableDesign {
   decimal_mark?: DecimalMark;
   /** Parameters derived from the costs, not chosen: a redesign derives them again. */
   auto?: string[];
+  /** The model prices a design from tokens used: the catalog, its version, and per-token prices by model. */
+  prices?: PricesRecord;
+}
+
+/** What `design.prices` records: the catalog, its version, and the per-token prices of each model used, by the name the costs file gives. */
+export interface PricesRecord {
+  catalog: string;
+  version: string;
+  models: Record<string, { model?: string; input?: Dec; output?: Dec; cached_input?: Dec }>;
 }
 
 export interface TableOperation {

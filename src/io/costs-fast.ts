@@ -96,7 +96,8 @@ export function fastCosts(
   const keys = new Set(header.map((c) => c.key));
   if (keys.has('') || keys.size !== header.length || header.some((h) => h.header.includes('\r'))) return undefined;
   const roles = rolesOf({ file: source.name, columns: header }, options.columns);
-  if (!roles.operation || !roles.cost) return undefined;
+  // Token columns, even beside a cost column, are the general reader's to price or refuse.
+  if (!roles.operation || !roles.cost || roles.model || roles.input_tokens || roles.output_tokens || roles.cached_input_tokens) return undefined;
   const width = header.length;
   const [op, cost, volume, multiplier] = [roles.operation.column - 1, roles.cost.column - 1, roles.volume ? roles.volume.column - 1 : -1, roles.multiplier ? roles.multiplier.column - 1 : -1];
 

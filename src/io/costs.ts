@@ -3,8 +3,9 @@ import { type NumberFormat, columnEvidence, localeHint, readNumber, signFits } f
 import type { CostSample } from '../core/samples.js';
 import { type CsvColumn, type CsvRow, type CsvTable, snakeCase } from './csv.js';
 import { CliError, InputError, LocaleError, nameList } from './errors.js';
+import type { PriceBook } from '../pricing/book.js';
 
-export const ROLES = ['operation', 'cost', 'volume', 'multiplier', 'third_party'] as const;
+export const ROLES = ['operation', 'cost', 'volume', 'multiplier', 'third_party', 'model', 'input_tokens', 'output_tokens', 'cached_input_tokens'] as const;
 export type Role = (typeof ROLES)[number];
 
 const ALIASES: Record<Role, readonly string[]> = {
@@ -13,7 +14,18 @@ const ALIASES: Record<Role, readonly string[]> = {
   volume: ['volume', 'calls', 'requests'],
   multiplier: ['multiplier', 'value_multiplier'],
   third_party: ['third_party'],
+  model: ['model', 'model_id'],
+  input_tokens: ['input_tokens', 'prompt_tokens'],
+  output_tokens: ['output_tokens', 'completion_tokens'],
+  cached_input_tokens: ['cached_input_tokens', 'cache_read_tokens', 'cached_tokens'],
 };
+
+/** Token columns and the price each is multiplied by. */
+const TOKEN_ROLES = [
+  ['input_tokens', 'input'],
+  ['output_tokens', 'output'],
+  ['cached_input_tokens', 'cached_input'],
+] as const;
 
 export interface CostsOptions extends NumberFormat {
   /** --column ROLE=HEADER mappings. */
@@ -22,6 +34,8 @@ export interface CostsOptions extends NumberFormat {
   rates: Readonly<Record<string, Dec>>;
   /** The table's currency: a currency sign in a cell must agree with it. */
   currency: string;
+  /** Model prices, for a file with token columns. */
+  prices?: PriceBook;
 }
 
 export interface Costs {
@@ -30,6 +44,8 @@ export interface Costs {
   hasVolumeColumn: boolean;
   /** Whether costs came from resource columns × rates. */
   fromRates: boolean;
+  /** Whether costs came from tokens × model prices. */
+  fromTokens: boolean;
 }
 
 /** Each role's column by alias or --column mapping (needs only the header). */
@@ -175,12 +191,13 @@ export function ratesNeeded(table: CsvTable, columns: CostsOptions['columns']): 
 export function readCosts(table: CsvTable, options: CostsOptions): Costs {
   const { roles, operation, unassigned } = layoutOf(table, options.columns);
   const read = reader(table, options);
-  const resources = roles.cost ? [] : resourceColumns(table, unassigned, options.rates, roles.third_party !== undefined);
+  const tokens = tokenLayout(table, roles, options.prices);
+  const resources = roles.cost ? [] : resourceColumns(table, unassigned, options.rates, roles.third_party !== undefined || tokens !== undefined);
 
   const samples = table.rows.map((row): CostSample => {
     const name = cell(row, operation);
     if (name === '') throw new InputError(table.file, `${operation.header}: the operation name is empty`, { line: row.line, column: operation.column }, 'the operation name is empty');
-    const sample: CostSample = { operation: name, cost: rowCost(row, roles, resources, options.rates, read, table.file), at: { line: row.line } };
+    const sample: CostSample = { operation: name, cost: rowCost(row, roles, resources, options.rates, read, table.file, tokens), at: { line: row.line } };
     if (roles.volume) {
       const volume = read.number(row, roles.volume, 'non-negative');
       if (volume === undefined) {
@@ -201,8 +218,67 @@ export function readCosts(table: CsvTable, options: CostsOptions): Costs {
     file: table.file,
     samples,
     hasVolumeColumn: roles.volume !== undefined,
-    fromRates: !roles.cost,
+    fromRates: !roles.cost && resources.length > 0,
+    fromTokens: tokens !== undefined,
   };
+}
+
+interface TokenLayout {
+  model: CsvColumn;
+  columns: { column: CsvColumn; price: 'input' | 'output' | 'cached_input' }[];
+  prices: PriceBook;
+}
+
+/** The token columns of a file and the prices to multiply them by; undefined for a file without them. */
+function tokenLayout(table: CsvTable, roles: Record<Role, CsvColumn | undefined>, prices: PriceBook | undefined): TokenLayout | undefined {
+  const columns = TOKEN_ROLES.flatMap(([role, price]) => (roles[role] ? [{ column: roles[role], price }] : []));
+  if (!roles.model && columns.length === 0) return undefined;
+  const first = (roles.model ?? columns[0]!.column).column;
+  if (roles.cost) {
+    throw new InputError(
+      table.file,
+      'has both a cost column and token columns (model, input_tokens, output_tokens): which is the cost? Drop one, or map the cost with --column cost=HEADER and rename the others',
+      { line: 1, column: first },
+      true,
+    );
+  }
+  if (!roles.model) throw new InputError(table.file, 'has token columns but no model column (expected model or model_id, or --column model=HEADER)', { line: 1, column: first }, true);
+  if (columns.length === 0) throw new InputError(table.file, 'has a model column but no token columns (input_tokens, output_tokens, cached_input_tokens)', { line: 1, column: first }, true);
+  if (!prices) {
+    throw new InputError(table.file, 'has token columns (model, input_tokens, output_tokens); give --prices genai-prices, --prices models.dev or --prices FILE with your own prices', { line: 1, column: first }, true);
+  }
+  return { model: roles.model, columns, prices };
+}
+
+/** Σ tokens × the model's price per token, for one row. */
+function tokenCost(row: CsvRow, tokens: TokenLayout, read: Reader, file: string): Dec {
+  const name = cell(row, tokens.model);
+  const at = { line: row.line, column: tokens.model.column };
+  if (name === '') throw new InputError(file, `${tokens.model.header}: the model is empty`, at, 'the model is empty');
+  const priced = tokens.prices.price(name);
+  // The message names the model as written; in a table-named file that is content, so the plain form leaves it out.
+  if ('problem' in priced) throw new InputError(file, `${tokens.model.header}: ${priced.problem}`, at, 'a model without a price in the catalog');
+  let cost = ZERO;
+  let input = ZERO;
+  for (const { column, price } of tokens.columns) {
+    const count = read.number(row, column, 'non-negative') ?? ZERO;
+    if (price !== 'output') input = input.plus(count);
+    if (count.isZero()) continue;
+    const perToken = priced.prices[price];
+    if (perToken === undefined) {
+      throw new InputError(file, `${column.header}: ${name} (${priced.model}) has no ${price.replace('_', ' ')} price in ${tokens.prices.catalog}; give --prices FILE with it`, { line: row.line, column: column.column }, `a model without a ${price.replace('_', ' ')} price`);
+    }
+    cost = cost.plus(count.times(perToken));
+  }
+  if (priced.tierFrom !== undefined && input.gte(priced.tierFrom)) {
+    throw new InputError(
+      file,
+      `${name} (${priced.model}) is priced otherwise from ${priced.tierFrom} input tokens, and this call has ${input.toFixed()}; long prompts are not priced yet: give --prices FILE with the rate you pay`,
+      at,
+      'a prompt past the catalog\'s price tier',
+    );
+  }
+  return cost;
 }
 
 function rowCost(
@@ -212,17 +288,18 @@ function rowCost(
   rates: Readonly<Record<string, Dec>>,
   read: Reader,
   file: string,
+  tokens?: TokenLayout,
 ): Dec {
   if (roles.cost) {
     const cost = read.number(row, roles.cost, 'positive');
     if (cost === undefined) throw new InputError(file, `${roles.cost.header}: the cost is empty`, { line: row.line, column: roles.cost.column }, 'the cost is empty');
     return cost;
   }
-  let cost = ZERO;
+  let cost = tokens ? tokenCost(row, tokens, read, file) : ZERO;
   for (const column of resources) cost = cost.plus((read.number(row, column, 'non-negative') ?? ZERO).times(rates[column.key]!));
   if (roles.third_party) cost = cost.plus(read.number(row, roles.third_party, 'non-negative') ?? ZERO);
   if (cost.isZero()) {
-    const first = resources[0] ?? roles.third_party!;
+    const first = tokens?.columns[0]?.column ?? resources[0] ?? roles.third_party!;
     throw new InputError(
       file,
       'the computed cost of this row is 0 (every resource × rate is 0); every operation must cost something',

@@ -212,6 +212,8 @@ const DECIMAL_KEYS = new Set([
   ...['cost_per_credit', 'per_credit', 'credits', 'price', 'target_margin', 'floor', 'unit_cost', 'cost', 'raw_credits', 'multiplier', 'margin', 'volume'],
   // modifiers and plans
   ...['factor', 'above', 'min_monthly_credits', 'included_credits', 'buffer', 'ops_per_day', 'avg_credits_per_op'],
+  // design.prices: per-token prices of models
+  ...['input', 'output', 'cached_input'],
 ]);
 const DECIMAL_MAPS = new Set(['rates', 'multipliers']);
 
@@ -249,7 +251,14 @@ function applyLayout(document: Document): void {
   const flow = (node: unknown) => {
     if (isMap(node) && node.range == null) node.flow = true;
   };
-  for (const path of FLOW_PATHS) flow(document.getIn(path, true));
+  // A design with model prices keeps them one model a line, so it is a block itself.
+  const prices = document.getIn(['design', 'prices', 'models'], true);
+  for (const path of FLOW_PATHS) if (!(isMap(prices) && path.length === 1 && path[0] === 'design')) flow(document.getIn(path, true));
+  if (isMap(prices)) {
+    for (const pair of prices.items) flow(pair.value);
+    const auto = document.getIn(['design', 'auto'], true);
+    if (isSeq(auto) && auto.range == null) auto.flow = true;
+  }
   const operations = document.get('operations', true);
   if (isMap(operations)) for (const pair of operations.items) flow(pair.value);
 }

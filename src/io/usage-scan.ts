@@ -19,7 +19,7 @@ import { ByteKeyMap } from './byte-key-map.js';
 
 export { ByteKeyMap };
 
-export const USAGE_ROLES = ['operation', 'cost', 'credits', 'timestamp', 'customer'] as const;
+export const USAGE_ROLES = ['operation', 'cost', 'credits', 'timestamp', 'customer', 'model', 'input_tokens', 'output_tokens', 'cached_input_tokens'] as const;
 export type UsageRole = (typeof USAGE_ROLES)[number];
 
 const USAGE_ALIASES: Record<UsageRole, readonly string[]> = {
@@ -28,7 +28,28 @@ const USAGE_ALIASES: Record<UsageRole, readonly string[]> = {
   credits: ['credits_consumed', 'credits'],
   timestamp: ['timestamp', 'time', 'ts', 'created_at'],
   customer: ['customer_id', 'customer'],
+  model: ['model', 'model_id'],
+  input_tokens: ['input_tokens', 'prompt_tokens'],
+  output_tokens: ['output_tokens', 'completion_tokens'],
+  cached_input_tokens: ['cached_input_tokens', 'cache_read_tokens', 'cached_tokens'],
 };
+
+/** Token columns of a log and the price each is multiplied by. */
+const TOKEN_COLUMNS = [
+  ['input_tokens', 'input'],
+  ['output_tokens', 'output'],
+  ['cached_input_tokens', 'cached_input'],
+] as const;
+
+/** Per-token prices of a model as decimal text (plain data, for worker threads). */
+export type TokenPriceText = Partial<Record<'input' | 'output' | 'cached_input', string>>;
+
+/** A model's prices as the hot loop uses them: integer units of 10^-COST_SCALE per token where they fit (−1 where not, −2 where the model has no such price). */
+interface ModelUnits {
+  name: string;
+  units: Float64Array;
+  prices: (Dec | undefined)[];
+}
 
 /** Money is summed in units of 10^-12, credits in units of 10^-6. */
 export const COST_SCALE = 12;
@@ -74,6 +95,12 @@ export interface UsageOptions {
   delimiter?: string;
   /** The log's declared decimal mark. */
   decimalMark?: DecimalMark;
+  /**
+   * Per-token prices by model name (as the table records them), for a log
+   * with model and token columns instead of a cost: each call costs
+   * Σ tokens × its model's price.
+   */
+  tokenPrices?: Record<string, TokenPriceText>;
   /** Called now and then with bytes read and the total, when known. */
   progress?: (read: number, total: number | undefined) => void;
   /**
@@ -140,6 +167,8 @@ export class Aggregator {
   readonly byName = new Map<string, OperationUsage>();
   /** Lines taken so far, the header included: the line number of the last row. */
   line = 1;
+  /** Models by their bytes, for logs priced from tokens. */
+  private readonly models = new ByteKeyMap<ModelUnits>();
   /** In ledger mode: customer ids by their bytes, names by id, operation names by id, and the latest call. */
   readonly ledgerCustomers = new ByteKeyMap<number>();
   readonly customerNames: string[] = [];
@@ -242,7 +271,7 @@ export class Aggregator {
       }
     }
     const op = this.operationAt(buf, line);
-    const cost = this.number(op.cost, buf, starts[index.cost]!, ends[index.cost]!, COST_SCALE, line, index.cost, 'actual_cost');
+    const cost = index.cost >= 0 ? this.number(op.cost, buf, starts[index.cost]!, ends[index.cost]!, COST_SCALE, line, index.cost, 'actual_cost') : this.tokenCost(op.cost, buf, line);
     if (index.credits >= 0) this.number(op.credits, buf, starts[index.credits]!, ends[index.credits]!, CREDIT_SCALE, line, index.credits, 'credits_consumed');
     op.calls++;
     this.rows++;
@@ -255,6 +284,49 @@ export class Aggregator {
       if (typeof cost === 'number') customer.cost.addUnits(cost);
       else customer.cost.addDecimal(cost);
     }
+  }
+
+  /** A call's cost from its tokens and its model's recorded prices, added to `sum`; returned as integer units, or a decimal. */
+  private tokenCost(sum: ExactSum, buf: Buffer, line: number): number | Dec {
+    const { starts, ends, index } = this;
+    const from = starts[index.model]!;
+    const to = ends[index.model]!;
+    let model = this.models.get(buf, from, to);
+    if (!model) {
+      const name = buf.toString('utf8', from, to).trim();
+      const prices = findPrices(this.options.tokenPrices!, name);
+      if (!prices) {
+        throw new InputError(this.file, `model: "${name}" has no price in the table (design.prices records ${nameList(Object.keys(this.options.tokenPrices!))}); design the table from costs that use it`, { line, column: index.model + 1 });
+      }
+      const decimals = TOKEN_COLUMNS.map(([, key]) => (prices[key] === undefined ? undefined : new D(prices[key])));
+      const units = Float64Array.from(decimals, (d) => {
+        if (d === undefined) return -2;
+        const u = d.times(10 ** COST_SCALE);
+        return u.isInteger() && u.lt(SAFE_UNITS) ? u.toNumber() : -1;
+      });
+      this.models.set(buf, from, to, (model = { name, units, prices: decimals }));
+    }
+    let units = 0;
+    let exact: Dec | undefined;
+    for (let k = 0; k < TOKEN_COLUMNS.length; k++) {
+      const column = index[TOKEN_COLUMNS[k]![0]];
+      if (column < 0 || starts[column] === ends[column]) continue;
+      const count = this.value(buf, starts[column]!, ends[column]!, 0, line, column, TOKEN_COLUMNS[k]![0]);
+      if (count === 0) continue;
+      const perToken = model.units[k]!;
+      if (perToken === -2) {
+        throw new InputError(this.file, `${TOKEN_COLUMNS[k]![0]}: ${model.name} has no ${TOKEN_COLUMNS[k]![1].replace('_', ' ')} price in the table`, { line, column: column + 1 });
+      }
+      if (typeof count === 'number' && perToken >= 0 && count * perToken < SAFE_UNITS) units += count * perToken;
+      else exact = (exact ?? new D(0)).plus(model.prices[k]!.times(count));
+    }
+    if (exact === undefined && units < SAFE_UNITS) {
+      sum.addUnits(units);
+      return units;
+    }
+    const total = (exact ?? new D(0)).plus(new D(units).dividedBy(10 ** COST_SCALE));
+    sum.addDecimal(total);
+    return total;
   }
 
   private operationAt(buf: Buffer, line: number): OperationUsage {
@@ -389,7 +461,14 @@ export class Aggregator {
   }
 }
 
-function headerIndex(file: string, header: string[], columns: UsageOptions['columns'], required: readonly UsageRole[] = ['operation', 'cost']): Record<UsageRole, number> {
+/** A model's recorded prices by its name, compared as the costs file wrote it, in any case. */
+function findPrices(prices: Record<string, TokenPriceText>, name: string): TokenPriceText | undefined {
+  const wanted = name.toLowerCase();
+  for (const key of Object.keys(prices)) if (key.toLowerCase() === wanted) return prices[key];
+  return undefined;
+}
+
+function headerIndex(file: string, header: string[], columns: UsageOptions['columns'], required: readonly UsageRole[] = ['operation', 'cost'], tokens = false): Record<UsageRole, number> {
   const keys = header.map(snakeCase);
   const index = {} as Record<UsageRole, number>;
   for (const role of USAGE_ROLES) {
@@ -406,7 +485,10 @@ function headerIndex(file: string, header: string[], columns: UsageOptions['colu
     }
     index[role] = found[0] ?? -1;
   }
+  // Without a cost column, a log may be priced from its tokens, when the table records model prices.
+  const priced = tokens && index.cost < 0 && index.model >= 0 && (index.input_tokens >= 0 || index.output_tokens >= 0);
   for (const role of required) {
+    if (role === 'cost' && priced) continue;
     if (index[role] < 0) {
       throw new InputError(file, `no ${role} column (expected one of ${USAGE_ALIASES[role].join(', ')}, or --column ${role}=HEADER); columns: ${nameList(header)}`, { line: 1 });
     }
@@ -489,7 +571,7 @@ export function totalsOf(aggregator: Aggregator): UsageTotals {
 
 export function newAggregator(file: string, header: string[], options: UsageOptions): Aggregator {
   const required: UsageRole[] = options.ledger ? ['operation', 'timestamp', 'customer'] : ['operation', 'cost'];
-  return new Aggregator(file, header.length, headerIndex(file, header, options.columns, required), options);
+  return new Aggregator(file, header.length, headerIndex(file, header, options.columns, required, options.tokenPrices !== undefined), options);
 }
 
 /** The ledger an aggregator in ledger mode has read. */

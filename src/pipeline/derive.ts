@@ -13,9 +13,10 @@ import { detectDelimiter, parseCsv, snakeCase } from '../io/csv.js';
 import { CliError, InputError } from '../io/errors.js';
 import { GENERAL_CSV_LIMIT, STDIN, type Source } from '../io/source.js';
 import { sha256 } from '../io/table.js';
+import type { PriceBook } from '../pricing/book.js';
 
 /** The flags of the method as commander hands them over (strings, validated for form), as declared in options.ts. */
-export type DesignFlags = Omit<DesignFlagOptions, 'out' | 'dryRun' | 'failOn'>;
+export type DesignFlags = Omit<DesignFlagOptions, 'out' | 'dryRun' | 'failOn' | 'prices'>;
 
 /** Parameters a design derives from the costs when nobody chose them; recorded as such, so a redesign derives them again. */
 const AUTO_PARAMETERS = ['base_operation', 'basis'] as const;
@@ -35,6 +36,8 @@ export interface Settings extends Pick<DesignParams, 'base' | 'unitCost' | 'ladd
   /** The costs file's delimiter, when given or recorded; else it is detected. */
   delimiter?: string;
   decimalMark?: DecimalMark;
+  /** Model prices, for costs given as tokens (set by the command: loading a catalog is asynchronous). */
+  prices?: PriceBook;
 }
 
 /** KEY=VALUE flags; a numeric value never holds "=", so those split at the last one (an operation name may hold one). */
@@ -122,7 +125,7 @@ export interface Derivation {
 }
 
 /** The path of the costs file as a table at `tablePath` records it: relative, with forward slashes. */
-function sourcePath(costsPath: string, tablePath: string): string {
+export function sourcePath(costsPath: string, tablePath: string): string {
   if (costsPath === STDIN) return STDIN;
   const from = tablePath === STDIN ? process.cwd() : dirname(resolve(tablePath));
   return relative(from, resolve(costsPath)).split(sep).join('/');
@@ -144,6 +147,7 @@ function recordOf(settings: Settings, result: Design, delimiter: string): TableD
   if (Object.keys(settings.columns).length > 0) record.columns = settings.columns as Record<string, string>;
   if (delimiter !== ',') record.delimiter = delimiter;
   if (settings.decimalMark !== undefined) record.decimal_mark = settings.decimalMark;
+  if (settings.prices && settings.prices.used.size > 0) record.prices = settings.prices.record();
   record.auto = AUTO_PARAMETERS.filter((p) => (p === 'basis' ? settings.basis === undefined : settings.base === undefined && settings.unitCost === undefined));
   return record;
 }
@@ -200,6 +204,8 @@ export interface CostsRead {
   hasVolumeColumn: boolean;
   /** Whether costs came from resource columns × rates. */
   fromRates: boolean;
+  /** Whether costs came from tokens × model prices. */
+  fromTokens: boolean;
 }
 
 /**
@@ -212,15 +218,15 @@ function readOperations(source: Source, delimiter: string, settings: Settings): 
   const overridden = new Set(Object.keys(settings.flagMultipliers));
   const format = settings.decimalMark !== undefined ? { decimalMark: settings.decimalMark } : {};
   const fast = fastCosts(source, { columns: settings.columns, currency: settings.currency, delimiter, ...format }, settings.stat, overridden);
-  if (fast) return { costs: { file: source.name, samples: fast.samples, hasVolumeColumn: fast.hasVolumeColumn, fromRates: false }, operations: fast.operations };
+  if (fast) return { costs: { file: source.name, samples: fast.samples, hasVolumeColumn: fast.hasVolumeColumn, fromRates: false, fromTokens: false }, operations: fast.operations };
   if (source.bytes.length > GENERAL_CSV_LIMIT) {
     throw new CliError(
       `${source.name}: larger than ${GENERAL_CSV_LIMIT / 1024 / 1024} MiB and not in the form read quickly (a cost column of plain decimals such as 0.000213, no quotes); aggregate it first, or write it in that form`,
     );
   }
-  const read = readCosts(parseCsv(source, delimiter), { columns: settings.columns, rates: settings.rates, currency: settings.currency, ...format });
+  const read = readCosts(parseCsv(source, delimiter), { columns: settings.columns, rates: settings.rates, currency: settings.currency, ...format, ...(settings.prices && { prices: settings.prices }) });
   return {
-    costs: { file: read.file, samples: read.samples.length, hasVolumeColumn: read.hasVolumeColumn, fromRates: read.fromRates },
+    costs: { file: read.file, samples: read.samples.length, hasVolumeColumn: read.hasVolumeColumn, fromRates: read.fromRates, fromTokens: read.fromTokens },
     operations: groupSamples(read.samples, settings.stat, read.hasVolumeColumn, overridden),
   };
 }
