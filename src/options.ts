@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { BASES, DIALECTS, DOCS_FORMATS, EXPORT_TARGETS, REPORT_FORMATS, USAGE_FORMATS, ROUNDINGS, SEVERITIES, STATS } from './core/choices.js';
+import { BASES, DIALECTS, DOCS_FORMATS, EXPORT_TARGETS, OBJECTIVES, REPORT_FORMATS, USAGE_FORMATS, ROUNDINGS, SEVERITIES, STATS } from './core/choices.js';
 import { flagNumber } from './core/flag-number.js';
 import { DEFAULTS } from './defaults.js';
 
@@ -27,6 +27,8 @@ export type OptionKind =
   | 'delimiter'
   /** Repeatable KEY=VALUE, the value as given. */
   | 'pairs'
+  /** Repeatable text, each as given. */
+  | 'list'
   /** Repeatable KEY=NUMBER. */
   | 'number-pairs'
   /** Repeatable KEY=FACTOR, a number or a percentage (120%). */
@@ -64,7 +66,7 @@ type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head
 
 type ValueOf<S extends OptionSpec> = S['kind'] extends 'switch'
   ? boolean
-  : S['kind'] extends 'pairs' | 'number-pairs' | 'factor-pairs' | 'rate-pairs'
+  : S['kind'] extends 'pairs' | 'list' | 'number-pairs' | 'factor-pairs' | 'rate-pairs'
     ? string[]
     : S['kind'] extends 'count'
       ? number
@@ -147,6 +149,8 @@ export function parserOf(spec: OptionSpec): ((value: string, previous?: unknown)
     case 'factor-pairs':
     case 'rate-pairs':
       return (v, previous) => [...((previous as string[] | undefined) ?? []), pair(flag, spec.kind, v)];
+    case 'list':
+      return (v, previous) => [...((previous as string[] | undefined) ?? []), v];
     case 'text':
     case 'switch':
       return undefined;
@@ -279,6 +283,22 @@ const USAGE_OPTIONS = [
   { name: 'out', short: 'o', value: 'file', kind: 'text', help: 'file to write atomically (default: stdout)' },
 ] as const satisfies readonly OptionSpec[];
 
+const OPTIMIZE_OPTIONS = [
+  table,
+  { name: 'usage', value: 'file', kind: 'text', help: 'usage log (timestamp, customer_id, operation), or - for stdin' },
+  { name: 'history', value: 'spec', kind: 'list', help: "which table was in force when: git (the table file's commits) or DATE=FILE (repeatable)" },
+  { name: 'objective', value: 'objective', kind: 'text', choices: OBJECTIVES, default: 'profit', help: 'what to maximise' },
+  { name: 'max-levels', value: 'n', kind: 'count', help: 'use at most N distinct credit values' },
+  maxStep,
+  { name: 'max-change', value: 'ratio', kind: 'number', default: '1', help: "candidates lie within current / (1 + r) and current × (1 + r) credits" },
+  { name: 'assume', value: 'operation=elasticity', kind: 'number-pairs', help: "state an operation's elasticity (-0.5) where the history cannot measure it (repeatable)" },
+  logColumns,
+  delimiterOf('the log'),
+  decimalComma('the log'),
+  decimalPoint('the log'),
+  { name: 'out', short: 'o', value: 'file', kind: 'text', help: 'write the proposal as a table (never over --table), for credits diff' },
+] as const satisfies readonly OptionSpec[];
+
 const PLANS_OPTIONS = [table, { name: 'write', kind: 'switch', help: 'record derived included_credits in the table' }] as const satisfies readonly OptionSpec[];
 
 const DOCS_OPTIONS = [
@@ -317,6 +337,7 @@ export const COMMANDS = [
     arguments: [{ name: 'usage', required: true, help: 'usage CSV, or - for stdin' }],
     options: USAGE_OPTIONS,
   },
+  { name: 'optimize', help: 'propose credit values from measured price elasticity: more profit or revenue, margins above the floor', arguments: [], options: OPTIMIZE_OPTIONS },
   { name: 'plans', help: 'price the plans of a table: included credits, discount and worst-case margin', arguments: [], options: PLANS_OPTIONS },
   { name: 'docs', help: 'write the customer-facing page: credits per operation, plans, overage and an example', arguments: [], options: DOCS_OPTIONS },
   { name: 'export', help: "write the table in a billing platform's format (Autumn, OpenMeter, Stripe, Lago) or as a runtime snapshot", arguments: [], options: EXPORT_OPTIONS },
@@ -330,6 +351,7 @@ export type CheckFlagOptions = OptionsOf<typeof CHECK_OPTIONS>;
 export type AuditFlagOptions = OptionsOf<typeof AUDIT_OPTIONS>;
 export type DiffFlagOptions = OptionsOf<typeof DIFF_OPTIONS>;
 export type UsageFlagOptions = OptionsOf<typeof USAGE_OPTIONS>;
+export type OptimizeFlagOptions = OptionsOf<typeof OPTIMIZE_OPTIONS>;
 export type PlansFlagOptions = OptionsOf<typeof PLANS_OPTIONS>;
 export type DocsFlagOptions = OptionsOf<typeof DOCS_OPTIONS>;
 export type ExportFlagOptions = OptionsOf<typeof EXPORT_OPTIONS>;

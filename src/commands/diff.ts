@@ -54,7 +54,8 @@ async function callsOf(options: DiffOptions, window: UsageWindow, table: CreditT
     });
     return { source: relationSource(options.db, options.relation), rows: calls.reduce((n, c) => n + c.calls, 0), skipped: 0, hasCustomers, calls };
   }
-  const totals = await readUsage(options.usage!, read);
+  // Bills need calls, not costs: a log without a cost column is fine here.
+  const totals = await readUsage(options.usage!, { ...read, costOptional: true });
   progress?.done();
   const calls = [...totals.operations.values()].flatMap((op) =>
     totals.hasCustomers ? [...op.customers.values()].map((c) => ({ customer: c.customer, operation: op.operation, calls: c.calls })) : [{ customer: '(all calls)', operation: op.operation, calls: op.calls }],

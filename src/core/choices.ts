@@ -36,3 +36,7 @@ export type ExportTarget = (typeof EXPORT_TARGETS)[number];
 /** Formats of `credits usage`: the terminal, a document, a pull-request comment, a page. */
 export const USAGE_FORMATS = ['text', 'json', 'markdown', 'html'] as const;
 export type UsageFormat = (typeof USAGE_FORMATS)[number];
+
+/** What `credits optimize` maximises. */
+export const OBJECTIVES = ['profit', 'revenue'] as const;
+export type Objective = (typeof OBJECTIVES)[number];

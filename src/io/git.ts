@@ -40,3 +40,37 @@ export function readRevision({ rev, path }: Revision): Promise<Source> {
     });
   });
 }
+
+/** A commit of a file: its hash and when it was committed (epoch ms, from git's ISO date with its offset). */
+export interface FileCommit {
+  hash: string;
+  at: number;
+}
+
+/**
+ * The commits that changed a file, oldest first, through `git log` (an
+ * argument list, never a shell; the path after "--", and refused when it
+ * starts with "-").
+ */
+export function fileCommits(path: string): Promise<FileCommit[]> {
+  if (path.startsWith('-')) return Promise.reject(new CliError(`${path}: a path may not start with "-"`));
+  return new Promise((resolve, reject) => {
+    execFile('git', ['log', '--follow', '--format=%H %cI', '--', path], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, windowsHide: true }, (error, stdout, stderr) => {
+      if (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return reject(new CliError('--history git: git is not installed'));
+        const why = stderr.split('\n').find((line) => line.trim() !== '') ?? error.message;
+        return reject(new CliError(`--history git: git could not list the commits of ${path} (${why.replace(/^fatal: /, '')})`));
+      }
+      const commits = stdout
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => {
+          const [hash, date] = line.trim().split(' ');
+          return { hash: hash!, at: Date.parse(date!) };
+        })
+        .reverse();
+      resolve(commits);
+    });
+  });
+}

@@ -11,6 +11,8 @@ import { SAFE_UNITS } from '../core/exact-sum.js';
  */
 export class LedgerBook {
   readonly months = new Map<number, MonthCells>();
+  /** Per bucket, the days each customer called on (when asked for). */
+  readonly days = new Map<number, ActiveDays>();
   /** Operations get ids as they are met; the stride of every month grows with them. */
   stride = 8;
 
@@ -29,6 +31,13 @@ export class LedgerBook {
     while (stride < operations) stride *= 2;
     for (const cells of this.months.values()) cells.restride(stride);
     this.stride = stride;
+  }
+
+  /** Records that a customer called on a day (days since the epoch) in a bucket. */
+  markDay(bucket: number, customer: number, day: number): void {
+    let days = this.days.get(bucket);
+    if (!days) this.days.set(bucket, (days = new ActiveDays(day)));
+    days.mark(customer, day);
   }
 
   /** The plain-data form, to pass between threads. */
@@ -132,5 +141,52 @@ export class MonthCells {
       big: [...(this.big ?? [])].map(([cell, v]) => [cell, v.toString()]),
       extra: [...(this.extra ?? [])].map(([cell, v]) => [cell, v.toFixed()]),
     };
+  }
+}
+
+/**
+ * Days with a call, per customer: a bit per day from a base day, so a log in
+ * any order counts each customer-day once, in a few bytes per customer.
+ */
+export class ActiveDays {
+  private bits: (Uint8Array | undefined)[] = [];
+  count = new Uint32Array(64);
+
+  constructor(private base: number) {}
+
+  mark(customer: number, day: number): void {
+    if (day < this.base) this.rebase(day);
+    const offset = day - this.base;
+    let bits = this.bits[customer];
+    if (!bits || bits.length * 8 <= offset) {
+      const grown = new Uint8Array(Math.max(8, (offset >> 3) + 1, (bits?.length ?? 0) * 2));
+      if (bits) grown.set(bits);
+      this.bits[customer] = bits = grown;
+    }
+    const mask = 1 << (offset & 7);
+    if ((bits[offset >> 3]! & mask) !== 0) return;
+    bits[offset >> 3]! |= mask;
+    if (customer >= this.count.length) {
+      const grown = new Uint32Array(Math.max(this.count.length * 2, customer + 1));
+      grown.set(this.count);
+      this.count = grown;
+    }
+    this.count[customer]!++;
+  }
+
+  of(customer: number): number {
+    return customer < this.count.length ? this.count[customer]! : 0;
+  }
+
+  /** Moves the base back to `day`, shifting every customer's bits by whole bytes. */
+  private rebase(day: number): void {
+    const shift = Math.ceil((this.base - day) / 8) * 8;
+    this.bits = this.bits.map((bits) => {
+      if (!bits) return bits;
+      const moved = new Uint8Array(bits.length + shift / 8);
+      moved.set(bits, shift / 8);
+      return moved;
+    });
+    this.base -= shift;
   }
 }

@@ -60,8 +60,10 @@ export async function readLedgerInParallel(path: string, size: number, options: 
   let rows = 0;
   let skipped = 0;
   let latest: number | undefined;
+  let earliest: number | undefined;
   for (const result of parts.results) {
     if (result.kind !== 'ledger') continue;
+    if (result.earliest !== undefined && (earliest === undefined || result.earliest < earliest)) earliest = result.earliest;
     rows += result.rows;
     skipped += result.skipped;
     if (result.latest !== undefined && (latest === undefined || result.latest > latest)) latest = result.latest;
@@ -87,7 +89,7 @@ export async function readLedgerInParallel(path: string, size: number, options: 
       }
     }
   }
-  return ledgerFrom(path, rows, skipped, aggregator.index.credits >= 0, latest, book, customers, operations);
+  return ledgerFrom(path, rows, skipped, aggregator.index.credits >= 0, latest, book, customers, operations, earliest);
 }
 
 interface ParallelParts {

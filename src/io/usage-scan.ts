@@ -101,6 +101,8 @@ export interface UsageOptions {
    * Σ tokens × its model's price.
    */
   tokenPrices?: Record<string, TokenPriceText>;
+  /** Calls are all that is needed (credits diff): a log without a cost column is read, its cost taken as 0. */
+  costOptional?: boolean;
   /** Called now and then with bytes read and the total, when known. */
   progress?: (read: number, total: number | undefined) => void;
   /**
@@ -118,6 +120,14 @@ export interface LedgerOptions {
    * handed to worker threads.
    */
   hourly: Record<string, readonly string[]>;
+  /**
+   * Buckets by time instead of UTC months: call i falls in the bucket of the
+   * last boundary at or before it (epoch ms, ascending); calls before the
+   * first are left out.
+   */
+  boundaries?: readonly number[];
+  /** Count each customer's days with a call, per bucket. */
+  activeDays?: boolean;
 }
 
 /** One customer's month: calls and credits, in all and (worked out when asked) by operation. */
@@ -135,8 +145,15 @@ export interface Ledger {
   hasCredits: boolean;
   /** Epoch milliseconds of the latest call read (in the window), or undefined when none was. */
   latest: number | undefined;
-  /** UTC months (year × 12 + month index) with calls. */
+  /** And of the earliest. */
+  earliest: number | undefined;
+  /** UTC months (year × 12 + month index) with calls (or buckets, with boundaries). */
   months: number[];
+  /**
+   * Calls per customer, bucket and operation, and days with a call per customer
+   * and bucket, as flat arrays over the customers that called (merged by name).
+   */
+  panel(buckets: number, operations: readonly string[]): { customers: string[]; calls: Float64Array; activeDays: Float64Array };
   /** The customers with calls in a month, and their calls and credits by operation. */
   customersIn(month: number): LedgerCustomer[];
 }
@@ -175,6 +192,7 @@ export class Aggregator {
   readonly operationNames: string[] = [];
   readonly book = new LedgerBook(CREDIT_SCALE);
   latest: number | undefined;
+  earliest: number | undefined;
   /** The UTC day and month of the last call, so a log in time order works out its month once a day. */
   private lastDay = Number.NaN;
   private lastMonth = 0;
@@ -271,7 +289,12 @@ export class Aggregator {
       }
     }
     const op = this.operationAt(buf, line);
-    const cost = index.cost >= 0 ? this.number(op.cost, buf, starts[index.cost]!, ends[index.cost]!, COST_SCALE, line, index.cost, 'actual_cost') : this.tokenCost(op.cost, buf, line);
+    const cost =
+      index.cost >= 0
+        ? this.number(op.cost, buf, starts[index.cost]!, ends[index.cost]!, COST_SCALE, line, index.cost, 'actual_cost')
+        : this.options.tokenPrices
+          ? this.tokenCost(op.cost, buf, line)
+          : 0;
     if (index.credits >= 0) this.number(op.credits, buf, starts[index.credits]!, ends[index.credits]!, CREDIT_SCALE, line, index.credits, 'credits_consumed');
     op.calls++;
     this.rows++;
@@ -373,12 +396,24 @@ export class Aggregator {
       this.ledgerCustomers.set(buf, from, to, customer);
     }
     const day = Math.floor(at / DAY_MS);
-    if (day !== this.lastDay) {
-      const date = new Date(day * DAY_MS);
-      this.lastDay = day;
-      this.lastMonth = date.getUTCFullYear() * 12 + date.getUTCMonth();
+    let bucket: number;
+    if (ledger.boundaries) {
+      bucket = -1;
+      while (bucket + 1 < ledger.boundaries.length && ledger.boundaries[bucket + 1]! <= at) bucket++;
+      if (bucket < 0) {
+        this.skipped++;
+        return;
+      }
+    } else {
+      if (day !== this.lastDay) {
+        const date = new Date(day * DAY_MS);
+        this.lastDay = day;
+        this.lastMonth = date.getUTCFullYear() * 12 + date.getUTCMonth();
+      }
+      bucket = this.lastMonth;
     }
-    const cells = this.book.cells(this.lastMonth);
+    if (ledger.activeDays) this.book.markDay(bucket, customer, day);
+    const cells = this.book.cells(bucket);
     const cell = cells.cell(customer, known.id);
     if (index.credits >= 0) {
       const value = this.value(buf, starts[index.credits]!, ends[index.credits]!, CREDIT_SCALE, line, index.credits, 'credits_consumed');
@@ -397,6 +432,7 @@ export class Aggregator {
     op.calls++;
     this.rows++;
     if (this.latest === undefined || at > this.latest) this.latest = at;
+    if (this.earliest === undefined || at < this.earliest) this.earliest = at;
   }
 
   /** An operation's ledger id, and its credits per hour as integer units of 10^-CREDIT_SCALE where they fit (−1 where not). */
@@ -570,13 +606,13 @@ export function totalsOf(aggregator: Aggregator): UsageTotals {
 }
 
 export function newAggregator(file: string, header: string[], options: UsageOptions): Aggregator {
-  const required: UsageRole[] = options.ledger ? ['operation', 'timestamp', 'customer'] : ['operation', 'cost'];
+  const required: UsageRole[] = options.ledger ? ['operation', 'timestamp', 'customer'] : options.costOptional ? ['operation'] : ['operation', 'cost'];
   return new Aggregator(file, header.length, headerIndex(file, header, options.columns, required, options.tokenPrices !== undefined), options);
 }
 
 /** The ledger an aggregator in ledger mode has read. */
 export function ledgerOf(aggregator: Aggregator): Ledger {
-  return ledgerFrom(aggregator.file, aggregator.rows, aggregator.skipped, aggregator.index.credits >= 0, aggregator.latest, aggregator.book, aggregator.customerNames, aggregator.operationNames);
+  return ledgerFrom(aggregator.file, aggregator.rows, aggregator.skipped, aggregator.index.credits >= 0, aggregator.latest, aggregator.book, aggregator.customerNames, aggregator.operationNames, aggregator.earliest);
 }
 
 /**
@@ -584,14 +620,50 @@ export function ledgerOf(aggregator: Aggregator): Ledger {
  * spaces are one customer, as they are one operation; cells become decimals
  * only for the month asked for.
  */
-export function ledgerFrom(file: string, rows: number, skipped: number, hasCredits: boolean, latest: number | undefined, book: LedgerBook, customers: readonly string[], operations: readonly string[]): Ledger {
+export function ledgerFrom(
+  file: string,
+  rows: number,
+  skipped: number,
+  hasCredits: boolean,
+  latest: number | undefined,
+  book: LedgerBook,
+  customers: readonly string[],
+  operations: readonly string[],
+  earliest?: number,
+): Ledger {
   return {
     file,
     rows,
     skipped,
     hasCredits,
     latest,
+    earliest,
     months: [...book.months.keys()].sort((a, b) => a - b),
+    panel(buckets, wanted) {
+      const names = [...new Set(customers)];
+      const index = new Map(names.map((n, i) => [n, i]));
+      const opIndex = new Map(wanted.map((o, i) => [o, i]));
+      const ops = wanted.length;
+      const calls = new Float64Array(names.length * buckets * ops);
+      const activeDays = new Float64Array(names.length * buckets);
+      for (let b = 0; b < buckets; b++) {
+        const cells = book.months.get(b);
+        const days = book.days.get(b);
+        customers.forEach((name, c) => {
+          const at = index.get(name)!;
+          // Customers merged by name: their days were counted apart; the larger count is the nearer one.
+          if (days) activeDays[at * buckets + b] = Math.max(activeDays[at * buckets + b]!, days.of(c));
+          if (!cells) return;
+          for (let o = 0; o < operations.length; o++) {
+            const target = opIndex.get(operations[o]!);
+            if (target === undefined) continue;
+            const cell = c * cells.stride + o;
+            if (cell < cells.calls.length) calls[(at * buckets + b) * ops + target]! += cells.calls[cell]!;
+          }
+        });
+      }
+      return { customers: names, calls, activeDays };
+    },
     customersIn(month) {
       const cells = book.months.get(month);
       if (!cells) return [];

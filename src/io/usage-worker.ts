@@ -15,7 +15,7 @@ export interface WorkerTask {
 /** What a worker reports: its totals, or that the range needs the careful, in-order reader. */
 export type WorkerResult =
   | { kind: 'totals'; rows: number; skipped: number; operations: WorkerOperation[] }
-  | { kind: 'ledger'; rows: number; skipped: number; latest: number | undefined; customers: string[]; operations: string[]; book: LedgerParts }
+  | { kind: 'ledger'; rows: number; skipped: number; latest: number | undefined; earliest: number | undefined; customers: string[]; operations: string[]; book: LedgerParts }
   | { kind: 'in-order' };
 
 export interface WorkerOperation {
@@ -44,6 +44,7 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
       rows: aggregator.rows,
       skipped: aggregator.skipped,
       latest: aggregator.latest,
+      earliest: aggregator.earliest,
       customers: aggregator.customerNames,
       operations: aggregator.operationNames,
       book: aggregator.book.parts(),

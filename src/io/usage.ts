@@ -100,7 +100,8 @@ export async function readLedger(path: string, options: UsageOptions & Required<
   const size = path === STDIN ? undefined : await stat(path).then((s) => s.size, (error: unknown) => {
     throw new CliError(`${path}: ${describeFsError(error, 'usage file')}`);
   });
-  if (size !== undefined && size >= PARALLEL_FROM) {
+  // Active days are counted in order: workers would each count a customer's day.
+  if (size !== undefined && size >= PARALLEL_FROM && !options.ledger.activeDays) {
     const { readLedgerInParallel } = await import('./usage-parallel.js');
     const ledger = await readLedgerInParallel(path, size, options);
     if (ledger) return ledger;

@@ -1,4 +1,5 @@
-import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { tableText, writeHistory } from '../../bench/elasticity-log.mjs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +52,15 @@ describe('every --json document matches its JSON Schema', () => {
     const doc = expectDocument('usage', run('usage', 'usage.csv', '--customer-plans', 'plans.csv', '--json').stdout);
     expect((doc['plan_fit'] as unknown[]).length).toBe(2);
     expectDocument('usage', run('usage', 'usage.csv', '--customer', 'cust_whale', '--plan', 'Pro', '--json').stdout);
+  });
+
+  it('optimize, with a measured history', () => {
+    for (const [i, v] of ['v1', 'v2', 'v3'].entries()) writeFileSync(join(dir, `${v}.yaml`), tableText(i));
+    const fd = openSync(join(dir, 'elastic.csv'), 'w');
+    writeHistory({ seed: 2, customers: 60, write: (text) => writeSync(fd, text) });
+    closeSync(fd);
+    const doc = expectDocument('optimize', run('optimize', '--usage', 'elastic.csv', '--table', 'v3.yaml', '--history', '2026-01-01=v1.yaml', '--history', '2026-02-10=v2.yaml', '--history', '2026-03-22=v3.yaml', '--json').stdout);
+    expect((doc['operations'] as unknown[]).length).toBe(4);
   });
 
   it('audit, with a flagged operation, its customers and a correction', () => {
