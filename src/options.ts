@@ -275,6 +275,9 @@ const USAGE_OPTIONS = [
   { name: 'customer-plans', value: 'file', kind: 'text', help: 'CSV of customer_id,plan: the plan of each customer (others pay as they go)' },
   { name: 'month', value: 'yyyy-mm', kind: 'text', help: "the UTC month (default: the month of --now)" },
   { name: 'now', value: 'iso', kind: 'text', help: 'the moment projected from (default: the latest call in the log, never the clock)' },
+  { name: 'emit-sql', value: 'dialect', kind: 'text', choices: DIALECTS, help: 'print the usage as SQL over --relation instead of reading a file (needs --now)' },
+  relation,
+  { name: 'db', value: 'url', kind: 'text', help: 'read the usage on PostgreSQL (postgres://…)' },
   logColumns,
   delimiterOf('the log'),
   decimalComma('the log'),
@@ -334,7 +337,7 @@ export const COMMANDS = [
   {
     name: 'usage',
     help: "the customer's dashboard from a usage log: used / included credits, breakdown, projection to month end, and plan fit",
-    arguments: [{ name: 'usage', required: true, help: 'usage CSV, or - for stdin' }],
+    arguments: [{ name: 'usage', required: false, help: 'usage CSV, or - for stdin (not with --emit-sql or --db)' }],
     options: USAGE_OPTIONS,
   },
   { name: 'optimize', help: 'propose credit values from measured price elasticity: more profit or revenue, margins above the floor', arguments: [], options: OPTIMIZE_OPTIONS },

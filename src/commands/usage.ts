@@ -1,5 +1,7 @@
 import type { UsageFormat } from '../core/choices.js';
-import { type Dec, ONE } from '../core/decimal.js';
+import { Dec, ONE } from '../core/decimal.js';
+import { type UsageSqlOptions, usageSql } from '../core/sql.js';
+import type { LedgerCustomer } from '../io/usage-scan.js';
 import { DesignError } from '../core/errors.js';
 import { applicableFactors, effectiveCredits } from '../core/modifiers.js';
 import { parseInstant } from '../core/time.js';
@@ -17,7 +19,7 @@ import { type UsageReport, renderUsageHtml, renderUsageJson, renderUsageMarkdown
 import { PLAIN_STYLE, type Ui } from '../ui.js';
 import type { CreditTable } from '../core/table.js';
 
-export type UsageOptions = UsageFlagOptions & { usage: string };
+export type UsageOptions = UsageFlagOptions & { usage?: string };
 
 /** Each operation's credits at each UTC hour: its credits, with the time modifier of that hour applied as the meter applies it. */
 function hourlyCredits(table: CreditTable): Record<string, string[]> {
@@ -67,38 +69,81 @@ export async function usageCommand(options: UsageOptions, ui: Ui): Promise<numbe
   const plans: PlanLimit[] = plansOf(loaded).map((p) => ({ name: p.name, included: p.included }));
   const planFor = await planOf(options, plans);
 
-  // Only the calls that can count are kept: those of --month, up to and including --now.
-  const sinceAt = month === undefined ? undefined : monthStart(month);
-  const untilAt = Math.min(month === undefined ? Infinity : monthStart(month + 1), now === undefined ? Infinity : now + 1);
-  const window = { text: {}, ...(sinceAt !== undefined && { sinceAt }), ...(Number.isFinite(untilAt) && { untilAt }) };
+  const fromDatabase = options.emitSql !== undefined || options.db !== undefined;
+  if (options.emitSql !== undefined && options.db !== undefined) throw new CliError('--emit-sql prints the SQL and --db runs it; choose one');
+  if (fromDatabase && options.usage !== undefined) throw new CliError(`--${options.emitSql ? 'emit-sql' : 'db'} reads the logs in the database; leave out the usage file ${options.usage}`);
+  if (!fromDatabase && options.usage === undefined) throw new CliError("missing required argument 'usage' (a usage CSV, or - for stdin; or --emit-sql / --db)");
+  if (options.db !== undefined && !/^postgres(ql)?:\/\//i.test(options.db)) throw new CliError(`--db: only postgres:// (or postgresql://) URLs are supported, got "${options.db.split(':')[0]}:…"`);
+  const spanOf = (at: number, shown: number): MonthWindow => {
+    try {
+      return monthWindow(shown, at);
+    } catch (error) {
+      if (error instanceof DesignError) throw new CliError(`--now: ${error.message}`);
+      throw error;
+    }
+  };
   const hourly = hourlyCredits(table);
-  const progress = ui.progress?.();
-  let ledger;
-  try {
-    ledger = await readLedger(options.usage, { ...usageOptions(options, window, progress?.update), ledger: { hourly } });
-  } finally {
-    progress?.done();
+  if (options.emitSql !== undefined) {
+    if (now === undefined) throw new CliError('--emit-sql needs --now: the SQL cannot know the latest call before it runs');
+    const span = spanOf(now, month ?? monthOf(now));
+    ui.out(usageSql({ ...usageSqlBase(options, table, hourly), ...sqlWindow(span) }));
+    return EXIT.OK;
+  }
+
+  let source: string;
+  let latest: number | undefined;
+  let customersIn: (month: number) => LedgerCustomer[];
+  let creditsFrom: 'log' | 'table';
+  if (options.db !== undefined) {
+    const { relationSource, usagePostgres } = await import('../io/postgres.js');
+    source = relationSource(options.db, options.relation);
+    const result = await usagePostgres(
+      options.db,
+      usageSqlBase(options, table, hourly),
+      (found) => {
+        const at = now ?? found;
+        if (at === undefined) throw new CliError(`${source}: no calls; nothing to show`);
+        return sqlWindow(spanOf(at, month ?? monthOf(at)));
+      },
+      now === undefined,
+    );
+    latest = now ?? result.latest;
+    const unpriced = result.rows.find((r) => r.credits === null);
+    if (unpriced) throw new CliError(`${source}: operation "${unpriced.operation}" is not in ${options.table}, and the relation has no credits column to charge it by; add it to the table or map the column with --column credits=NAME`);
+    const grouped = groupRows(result.rows);
+    customersIn = () => grouped;
+    creditsFrom = result.hasCredits ? 'log' : 'table';
+  } else {
+    // Only the calls that can count are kept: those of --month, up to and including --now.
+    const sinceAt = month === undefined ? undefined : monthStart(month);
+    const untilAt = Math.min(month === undefined ? Infinity : monthStart(month + 1), now === undefined ? Infinity : now + 1);
+    const window = { text: {}, ...(sinceAt !== undefined && { sinceAt }), ...(Number.isFinite(untilAt) && { untilAt }) };
+    const progress = ui.progress?.();
+    let ledger;
+    try {
+      ledger = await readLedger(options.usage!, { ...usageOptions(options, window, progress?.update), ledger: { hourly } });
+    } finally {
+      progress?.done();
+    }
+    source = ledger.file;
+    latest = ledger.latest;
+    customersIn = (m) => ledger.customersIn(m);
+    creditsFrom = ledger.hasCredits ? 'log' : 'table';
   }
   const where = `${month === undefined ? '' : ` in ${monthName(month)}`}${now === undefined ? '' : ` up to ${new Date(now).toISOString()}`}`;
-  if (ledger.latest === undefined) throw new CliError(`${ledger.file}: no calls${where}; nothing to show`);
+  if (latest === undefined) throw new CliError(`${source}: no calls${where}; nothing to show`);
 
-  const at = now ?? ledger.latest;
+  const at = now ?? latest;
   const shown = month ?? monthOf(at);
-  let span: MonthWindow;
-  try {
-    span = monthWindow(shown, at);
-  } catch (error) {
-    if (error instanceof DesignError) throw new CliError(`--now: ${error.message}`);
-    throw error;
-  }
-  const customers = sortByProjectedShare(ledger.customersIn(shown).map((c) => customerMonth(c, span, table.price.per_credit, planFor(c.customer))));
-  if (customers.length === 0) throw new CliError(`${ledger.file}: no calls in ${monthName(shown)}; nothing to show`);
+  const span = spanOf(at, shown);
+  const customers = sortByProjectedShare(customersIn(shown).map((c) => customerMonth(c, span, table.price.per_credit, planFor(c.customer))));
+  if (customers.length === 0) throw new CliError(`${source}: no calls in ${monthName(shown)}; nothing to show`);
 
   let one: CustomerMonth | undefined;
   const wanted = options.customer?.trim();
   if (wanted !== undefined) {
     one = customers.find((c) => c.customer === wanted);
-    if (!one) throw new CliError(`--customer ${options.customer}: no calls in ${monthName(shown)} in ${ledger.file} (${customers.length} customers have some, such as ${nameList(customers.slice(0, 5).map((c) => c.customer))})`);
+    if (!one) throw new CliError(`--customer ${options.customer}: no calls in ${monthName(shown)} in ${source} (${customers.length} customers have some, such as ${nameList(customers.slice(0, 5).map((c) => c.customer))})`);
   }
   if (options.customerPlans !== undefined) {
     const unmapped = customers.filter((c) => !c.plan).length;
@@ -106,14 +151,14 @@ export async function usageCommand(options: UsageOptions, ui: Ui): Promise<numbe
   }
 
   const report: UsageReport = {
-    log: ledger.file,
+    log: source,
     table: options.table,
     currency: table.currency,
     perCredit: table.price.per_credit,
     month: monthName(shown),
     now: new Date(at).toISOString(),
     elapsed: span.elapsed,
-    creditsFrom: ledger.hasCredits ? 'log' : 'table',
+    creditsFrom,
     ...(one && { customer: one }),
     customers,
     planFit: planFit(customers, plans),
@@ -130,4 +175,44 @@ export async function usageCommand(options: UsageOptions, ui: Ui): Promise<numbe
           : renderUsageText(report, toFile ? PLAIN_STYLE : ui.style, toFile ? 80 : columns);
   await writeOutput(options.out, text, ui);
   return EXIT.OK;
+}
+
+/** What the SQL of usage needs besides its window: the relation, the columns, the table and its credits by hour. */
+function usageSqlBase(options: UsageOptions, table: CreditTable, hourly: Record<string, string[]>): Omit<UsageSqlOptions, 'since' | 'until' | 'monthMs' | 'elapsedMs'> {
+  const columns = Object.fromEntries((options.column ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]));
+  const timeModifiers = (table.modifiers ?? []).some((m) => m.kind === 'time');
+  return {
+    dialect: options.emitSql ?? 'postgres',
+    relation: options.relation,
+    table,
+    columns: {
+      operation: columns['operation'] ?? 'operation',
+      timestamp: columns['timestamp'] ?? 'timestamp',
+      customer: columns['customer'] ?? 'customer_id',
+      ...(columns['credits'] !== undefined && { credits: columns['credits'] }),
+    },
+    ...(timeModifiers && { hourly: Object.fromEntries(Object.entries(hourly).map(([op, byHour]) => [op, byHour.map((c) => new Dec(c))])) }),
+  };
+}
+
+/** The month of a window as the SQL filters it: from its start to just after now, and the projection's factor. */
+function sqlWindow(span: MonthWindow): Pick<UsageSqlOptions, 'since' | 'until' | 'monthMs' | 'elapsedMs'> {
+  const monthMs = span.end - span.start;
+  return { since: new Date(span.start), until: new Date(Math.min(span.end, span.now + 1)), monthMs, elapsedMs: span.elapsedMs === 0 ? monthMs : span.elapsedMs };
+}
+
+/** Rows of customer, operation, calls and credits as the ledger gives customers. */
+function groupRows(rows: readonly { customer: string; operation: string; calls: number; credits: string | null }[]): LedgerCustomer[] {
+  const byCustomer = new Map<string, { operation: string; calls: number; credits: Dec }[]>();
+  for (const r of rows) {
+    const list = byCustomer.get(r.customer) ?? [];
+    list.push({ operation: r.operation, calls: r.calls, credits: new Dec(r.credits ?? 0) });
+    byCustomer.set(r.customer, list);
+  }
+  return [...byCustomer].map(([customer, ops]) => ({
+    customer,
+    calls: ops.reduce((n, o) => n + o.calls, 0),
+    credits: ops.reduce((s, o) => s.plus(o.credits), new Dec(0)),
+    operations: () => ops.map((o) => ({ ...o })),
+  }));
 }

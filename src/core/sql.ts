@@ -27,6 +27,8 @@ interface DialectRules {
   back(amount: number, unit: 'day' | 'hour'): string;
   /** The timestamp column as something comparable with instant() and back(). */
   timestamp(column: string): string;
+  /** The UTC hour (0–23) of the timestamp column, as an integer. */
+  hour(column: string): string;
 }
 
 const doubleQuoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -43,6 +45,7 @@ const RULES: Record<Dialect, DialectRules> = {
     instant: (at) => `TIMESTAMPTZ '${iso(at)}'`,
     back: (n, unit) => `NOW() - INTERVAL '${n} ${unit}s'`,
     timestamp: (c) => c,
+    hour: (c) => `CAST(EXTRACT(HOUR FROM CAST(${c} AS TIMESTAMPTZ) AT TIME ZONE 'UTC') AS INTEGER)`,
   },
   duckdb: {
     identifier: doubleQuoted,
@@ -52,6 +55,8 @@ const RULES: Record<Dialect, DialectRules> = {
     instant: (at) => `TIMESTAMPTZ '${iso(at)}'`,
     back: (n, unit) => `NOW() - INTERVAL ${n} ${unit.toUpperCase()}`,
     timestamp: (c) => `CAST(${c} AS TIMESTAMPTZ)`,
+    // Without the ICU extension a TIMESTAMPTZ is UTC, so its hour is the UTC hour.
+    hour: (c) => `hour(CAST(${c} AS TIMESTAMPTZ))`,
   },
   sqlite: {
     identifier: doubleQuoted,
@@ -61,6 +66,7 @@ const RULES: Record<Dialect, DialectRules> = {
     instant: (at) => `julianday('${iso(at)}')`,
     back: (n, unit) => `julianday('now', '-${n} ${unit}s')`,
     timestamp: (c) => `julianday(${c})`,
+    hour: (c) => `CAST(strftime('%H', ${c}) AS INTEGER)`,
   },
   snowflake: {
     // Unquoted names fold to upper case in Snowflake, as columns created without quotes are stored.
@@ -72,6 +78,7 @@ const RULES: Record<Dialect, DialectRules> = {
     instant: (at) => `'${iso(at)}'::TIMESTAMP_TZ`,
     back: (n, unit) => `DATEADD(${unit}, -${n}, CURRENT_TIMESTAMP())`,
     timestamp: (c) => c,
+    hour: (c) => `EXTRACT(HOUR FROM CONVERT_TIMEZONE('UTC', ${c}))`,
   },
   bigquery: {
     identifier: (name) => `\`${name.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
@@ -82,6 +89,7 @@ const RULES: Record<Dialect, DialectRules> = {
     instant: (at) => `TIMESTAMP '${iso(at)}'`,
     back: (n, unit) => `TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL ${n} ${unit.toUpperCase()})`,
     timestamp: (c) => c,
+    hour: (c) => `EXTRACT(HOUR FROM ${c} AT TIME ZONE 'UTC')`,
   },
 };
 
@@ -169,5 +177,73 @@ per_customer AS (
   GROUP BY operation, customer
 )
 SELECT operation, customer, calls, total_cost FROM per_customer WHERE place <= ${top} ORDER BY operation, place;
+`;
+}
+
+export interface UsageSqlOptions extends Omit<AuditSqlOptions, 'columns' | 'since' | 'until'> {
+  columns: { operation: string; credits?: string; timestamp: string; customer: string };
+  /** The month's first instant, and the moment after "now" (calls before it count). */
+  since: Date;
+  until: Date;
+  /** Each operation's credits at each UTC hour, when the table has time modifiers (else its credits). */
+  hourly?: Record<string, readonly Dec[]>;
+  /** The month's length and the part of it elapsed at now, in milliseconds: the projection's factor. */
+  monthMs: number;
+  elapsedMs: number;
+}
+
+/**
+ * credits usage as one SQL statement: per customer and operation, calls and
+ * credits in the month up to now (credits from the log's column, else the
+ * table's, with its time modifiers at each call's UTC hour), and each
+ * customer's total and its projection to the month's end.
+ */
+export function usageSql(o: UsageSqlOptions): string {
+  const rules = RULES[o.dialect];
+  const col = (name: string) => `l.${rules.identifier(name)}`;
+  const ts = col(o.columns.timestamp);
+  const hourly = o.columns.credits === undefined && o.hourly !== undefined;
+  const parts: string[] = [];
+  if (o.columns.credits === undefined) {
+    if (hourly) {
+      const rows = Object.entries(o.hourly!).flatMap(([op, byHour]) => byHour.map((credits, hour) => `(${rules.string(op)}, ${hour}, ${credits.toFixed()})`));
+      parts.push(o.dialect === 'bigquery'
+        ? `credit_table AS (\n  SELECT * FROM UNNEST([\n    ${Object.entries(o.hourly!).flatMap(([op, byHour]) => byHour.map((credits, hour) => `STRUCT(${rules.string(op)} AS operation, ${hour} AS hour, CAST(${credits.toFixed()} AS BIGNUMERIC) AS credits)`)).join(',\n    ')}\n  ])\n)`
+        : o.dialect === 'snowflake'
+          ? `credit_table (operation, hour, credits) AS (\n  SELECT column1, column2, column3 FROM VALUES\n    ${rows.join(',\n    ')}\n)`
+          : `credit_table (operation, hour, credits) AS (\n  VALUES\n    ${rows.join(',\n    ')}\n)`);
+    } else parts.push(rules.creditTable(Object.entries(o.table.operations).map(([op, entry]) => [op, entry.credits])));
+  }
+  const credits = o.columns.credits !== undefined ? `CAST(${col(o.columns.credits)} AS ${rules.decimal})` : 't.credits';
+  const join = o.columns.credits !== undefined ? '' : `\n  LEFT JOIN credit_table AS t ON t.operation = ${col(o.columns.operation)}${hourly ? ` AND t.hour = ${rules.hour(ts)}` : ''}`;
+  parts.push(
+    [
+      'usage AS (',
+      '  SELECT',
+      `    ${col(o.columns.customer)} AS customer,`,
+      `    ${col(o.columns.operation)} AS operation,`,
+      `    ${credits} AS credits`,
+      `  FROM ${relationName(o.relation, rules, o.dialect)} AS l${join}`,
+      `  WHERE ${rules.timestamp(ts)} >= ${rules.instant(o.since)}`,
+      `    AND ${rules.timestamp(ts)} < ${rules.instant(o.until)}`,
+      ')',
+    ].join('\n'),
+  );
+  return `-- credits usage: credits per customer and operation from ${o.since.toISOString()} to ${o.until.toISOString()}, projected to the month's end
+WITH ${parts.join(',\n')},
+per_operation AS (
+  SELECT customer, operation, COUNT(*) AS calls, SUM(credits) AS credits
+  FROM usage
+  GROUP BY customer, operation
+)
+SELECT
+  customer,
+  operation,
+  calls,
+  credits,
+  SUM(credits) OVER (PARTITION BY customer) AS customer_credits,
+  CAST(SUM(credits) OVER (PARTITION BY customer) AS ${rules.decimal}) * ${o.monthMs} / ${o.elapsedMs} AS customer_projected
+FROM per_operation
+ORDER BY customer, operation;
 `;
 }

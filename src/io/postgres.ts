@@ -1,7 +1,7 @@
 import type { AuditOptions, UsageAggregate } from '../core/audit.js';
 import { auditUsage } from '../core/audit.js';
 import { Dec } from '../core/decimal.js';
-import { type AuditSqlOptions, auditSql, callsByCustomerSql, topCustomersSql } from '../core/sql.js';
+import { type AuditSqlOptions, type UsageSqlOptions, auditSql, callsByCustomerSql, topCustomersSql, usageSql } from '../core/sql.js';
 import type { CreditTable } from '../core/table.js';
 import { CliError } from './errors.js';
 
@@ -82,5 +82,29 @@ export async function callsPostgres(url: string, sql: AuditSqlOptions): Promise<
     }
     const rows = await client.query<{ customer: string; operation: string; calls: string }>(callsByCustomerSql({ ...sql, columns, customer: columns.customer }));
     return { calls: rows.rows.map((r) => ({ customer: String(r.customer).trim(), operation: r.operation, calls: Number(r.calls) })), hasCustomers: true };
+  });
+}
+
+/** credits usage where the logs are: the latest call (when "now" is not given), then credits per customer and operation. */
+export async function usagePostgres(
+  url: string,
+  sql: Omit<UsageSqlOptions, 'since' | 'until' | 'monthMs' | 'elapsedMs'>,
+  window: (latest: number | undefined) => Pick<UsageSqlOptions, 'since' | 'until' | 'monthMs' | 'elapsedMs'>,
+  needsLatest: boolean,
+): Promise<{ rows: { customer: string; operation: string; calls: number; credits: string | null }[]; latest: number | undefined; hasCredits: boolean; options: Pick<UsageSqlOptions, 'since' | 'until' | 'monthMs' | 'elapsedMs'> }> {
+  const probe = { ...sql, columns: { ...sql.columns, cost: sql.columns.operation } } as unknown as AuditSqlOptions;
+  return onRelation(url, { ...probe, since: { at: new Date(0) } }, 'read', async (client, columns) => {
+    const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+    const relation = sql.relation.split('.').map(quote).join('.');
+    let latest: number | undefined;
+    if (needsLatest) {
+      const max = await client.query<{ latest: Date | string | null }>(`SELECT MAX(CAST(${quote(columns.timestamp)} AS TIMESTAMPTZ)) AS latest FROM ${relation}`);
+      const value = max.rows[0]?.latest;
+      latest = value === null || value === undefined ? undefined : new Date(value).getTime();
+    }
+    const bounds = window(latest);
+    const text = usageSql({ ...sql, ...bounds, columns: { operation: columns.operation, timestamp: columns.timestamp, customer: columns.customer ?? sql.columns.customer, ...(columns.credits !== undefined && { credits: columns.credits }) } });
+    const result = await client.query<{ customer: string; operation: string; calls: string; credits: string | null }>(text);
+    return { rows: result.rows.map((r) => ({ customer: String(r.customer).trim(), operation: r.operation, calls: Number(r.calls), credits: r.credits === null ? null : String(r.credits) })), latest, hasCredits: columns.credits !== undefined, options: bounds };
   });
 }
