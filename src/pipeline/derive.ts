@@ -239,12 +239,13 @@ export function deriveTable(
   source: Source,
   costsPath: string,
   settings: Settings,
-  context: { tablePath: string; previous?: CreditTable },
+  context: { tablePath: string; previous?: CreditTable; read?: Pick<Derivation, 'costs' | 'operations'> },
 ): Derivation {
   return reported(source.name, () => {
     const warnings: string[] = [];
     const delimiter = settings.delimiter ?? detectDelimiter(source.name, source.bytes);
-    const { costs, operations } = readOperations(source, delimiter, settings);
+    // A derivation of the same costs with other choices (a pin) reuses what reading them found.
+    const { costs, operations } = context.read ? { costs: context.read.costs, operations: context.read.operations.map((o) => ({ ...o })) } : readOperations(source, delimiter, settings);
     for (const op of operations) {
       const recorded = settings.recordedMultipliers[op.operation];
       if (op.multiplier === undefined && recorded !== undefined) op.multiplier = recorded;

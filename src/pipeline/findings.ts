@@ -80,7 +80,7 @@ export function tableFindings(input: FindingsInput): Finding[] {
     for (let step = 0; step < PIN_SEARCH && credits !== undefined; step++) {
       credits = ladder.next(credits);
       if (credits === undefined) return undefined;
-      const derived = deriveTable(source, costsPath, { ...settings, pins: { ...settings.pins, [operation]: credits } }, { tablePath, previous: table });
+      const derived = deriveTable(source, costsPath, { ...settings, pins: { ...settings.pins, [operation]: credits } }, { tablePath, previous: table, read: current });
       const left = findingsOf(derived, () => undefined).filter((f) => f.operation === operation && MARGIN_CODES.has(f.code));
       if (left.length === 0) return `${redesign} ${['--pin', `${operation}=${credits.toFixed()}`].map(shellWord).join(' ')}`;
     }
