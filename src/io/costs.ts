@@ -4,6 +4,7 @@ import type { CostSample } from '../core/samples.js';
 import { type CsvColumn, type CsvRow, type CsvTable, snakeCase } from './csv.js';
 import { CliError, InputError, LocaleError, nameList } from './errors.js';
 import type { PriceBook } from '../pricing/book.js';
+import { TOKEN_ALIASES, TOKEN_PRICES } from '../core/tokens.js';
 
 export const ROLES = ['operation', 'cost', 'volume', 'multiplier', 'third_party', 'model', 'input_tokens', 'output_tokens', 'cached_input_tokens'] as const;
 export type Role = (typeof ROLES)[number];
@@ -14,18 +15,8 @@ const ALIASES: Record<Role, readonly string[]> = {
   volume: ['volume', 'calls', 'requests'],
   multiplier: ['multiplier', 'value_multiplier'],
   third_party: ['third_party'],
-  model: ['model', 'model_id'],
-  input_tokens: ['input_tokens', 'prompt_tokens'],
-  output_tokens: ['output_tokens', 'completion_tokens'],
-  cached_input_tokens: ['cached_input_tokens', 'cache_read_tokens', 'cached_tokens'],
+  ...TOKEN_ALIASES,
 };
-
-/** Token columns and the price each is multiplied by. */
-const TOKEN_ROLES = [
-  ['input_tokens', 'input'],
-  ['output_tokens', 'output'],
-  ['cached_input_tokens', 'cached_input'],
-] as const;
 
 export interface CostsOptions extends NumberFormat {
   /** --column ROLE=HEADER mappings. */
@@ -231,7 +222,7 @@ interface TokenLayout {
 
 /** The token columns of a file and the prices to multiply them by; undefined for a file without them. */
 function tokenLayout(table: CsvTable, roles: Record<Role, CsvColumn | undefined>, prices: PriceBook | undefined): TokenLayout | undefined {
-  const columns = TOKEN_ROLES.flatMap(([role, price]) => (roles[role] ? [{ column: roles[role], price }] : []));
+  const columns = TOKEN_PRICES.flatMap(([role, price]) => (roles[role] ? [{ column: roles[role], price }] : []));
   if (!roles.model && columns.length === 0) return undefined;
   const first = (roles.model ?? columns[0]!.column).column;
   if (roles.cost) {

@@ -11,6 +11,7 @@ import { type DecimalMark, localeHint, readNumber } from '../core/numbers.js';
 import { instantFromBytes, parseInstant } from '../core/time.js';
 import { Dec as D } from '../core/decimal.js';
 import { LedgerBook } from './usage-ledger.js';
+import { TOKEN_ALIASES, TOKEN_PRICES as TOKEN_COLUMNS } from '../core/tokens.js';
 
 const DAY_MS = 86_400_000;
 import { snakeCase } from './csv.js';
@@ -28,18 +29,8 @@ const USAGE_ALIASES: Record<UsageRole, readonly string[]> = {
   credits: ['credits_consumed', 'credits'],
   timestamp: ['timestamp', 'time', 'ts', 'created_at'],
   customer: ['customer_id', 'customer'],
-  model: ['model', 'model_id'],
-  input_tokens: ['input_tokens', 'prompt_tokens'],
-  output_tokens: ['output_tokens', 'completion_tokens'],
-  cached_input_tokens: ['cached_input_tokens', 'cache_read_tokens', 'cached_tokens'],
+  ...TOKEN_ALIASES,
 };
-
-/** Token columns of a log and the price each is multiplied by. */
-const TOKEN_COLUMNS = [
-  ['input_tokens', 'input'],
-  ['output_tokens', 'output'],
-  ['cached_input_tokens', 'cached_input'],
-] as const;
 
 /** Per-token prices of a model as decimal text (plain data, for worker threads). */
 export type TokenPriceText = Partial<Record<'input' | 'output' | 'cached_input', string>>;
@@ -220,6 +211,9 @@ export class Aggregator {
     let lineStart = from;
     let field = 0;
     let fieldStart = from;
+    // The content of the field just read when it was quoted ("cust_001"), else −1.
+    let quoteStart = -1;
+    let quoteEnd = -1;
     for (let i = from; i < to; i++) {
       const c = buf[i]!;
       // Byte values are literals here: a hot loop reads them faster than module constants.
@@ -229,9 +223,10 @@ export class Aggregator {
       if (c > 44) continue;
       if (c === 44) {
         if (field < width) {
-          starts[field] = fieldStart;
-          ends[field] = i;
+          starts[field] = quoteEnd >= 0 ? quoteStart : fieldStart;
+          ends[field] = quoteEnd >= 0 ? quoteEnd : i;
         }
+        quoteEnd = -1;
         field++;
         fieldStart = i + 1;
       } else if (c === 10) {
@@ -239,15 +234,26 @@ export class Aggregator {
         const end = i > fieldStart && buf[i - 1] === 13 ? i - 1 : i;
         if (field > 0 || end > fieldStart) {
           if (field < width) {
-            starts[field] = fieldStart;
-            ends[field] = end;
+            starts[field] = quoteEnd >= 0 ? quoteStart : fieldStart;
+            ends[field] = quoteEnd >= 0 ? quoteEnd : end;
           }
           this.addRecord(buf, field + 1, this.line);
         }
+        quoteEnd = -1;
         field = 0;
         lineStart = fieldStart = i + 1;
       } else if (c === 34) {
-        return lineStart;
+        // A whole field in quotes with no quote or line end inside ("cust_001", as many exports
+        // write ids) is read here; anything else (an escaped "", a line break, text after the
+        // closing quote) goes to csv-parse from this line on.
+        if (i !== fieldStart) return lineStart;
+        let j = i + 1;
+        while (j < to && buf[j] !== 34 && buf[j] !== 10) j++;
+        const after = buf[j + 1];
+        if (buf[j] !== 34 || !(after === 44 || after === 10 || (after === 13 && buf[j + 2] === 10))) return lineStart;
+        quoteStart = i + 1;
+        quoteEnd = j;
+        i = after === 13 ? j + 1 : j;
       }
     }
     return to;
@@ -581,7 +587,9 @@ export async function scanChunks(
   if (carry && carry.length > 0) {
     // The last line has no LF: give it one.
     const line = Buffer.concat([carry, Buffer.from([LF])]);
-    if (aggregator.scan(line, 0, line.length) < line.length) return carry;
+    // What the scanner could not take starts where it stopped: the lines before are counted already.
+    const stop = aggregator.scan(line, 0, line.length);
+    if (stop < line.length) return carry.subarray(stop);
   }
   return undefined;
 }

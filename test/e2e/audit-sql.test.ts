@@ -1,13 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import initSqlJs from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credits, creditsAsync } from '../helpers.js';
 import { usageWorkspace } from '../support/usage.js';
+import { startPostgres } from '../support/engines.js';
 
 const WINDOW = ['--since', '20d', '--until', '2026-10-30', '--now', '2026-11-01T00:00:00Z'];
 
@@ -91,15 +90,12 @@ describe('the audit as SQL, run by real engines', () => {
   });
 
   describe('PostgreSQL', () => {
-    let server: PGLiteSocketServer;
-    let database: PGlite;
+    let postgres: Awaited<ReturnType<typeof startPostgres>>;
     let url: string;
 
     beforeAll(async () => {
-      database = await PGlite.create();
-      server = new PGLiteSocketServer({ db: database, host: '127.0.0.1', port: 0 });
-      await server.start();
-      url = `postgres://postgres@127.0.0.1:${String(server.getServerConn()).split(':').pop()}/postgres`;
+      postgres = await startPostgres();
+      url = postgres.url;
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       await client.query('CREATE SCHEMA analytics');
@@ -114,8 +110,7 @@ describe('the audit as SQL, run by real engines', () => {
     }, 120_000);
 
     afterAll(async () => {
-      await server?.stop();
-      await database?.close();
+      await postgres?.stop();
     });
 
     it('--db reports exactly what the file audit reports', async () => {

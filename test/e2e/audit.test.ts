@@ -129,6 +129,25 @@ describe('reading usage logs', () => {
     expect(audit(dir, 'bad4.csv').stderr).toMatch(/^error: bad4\.csv:2: not valid CSV: Quote Not Closed/);
   });
 
+  it('reads quoted fields as csv-parse does, without counting a line twice when a field spans lines', () => {
+    const rows = Array.from({ length: 400 }, (_, i) => [`cust_${i % 37}`, i % 3 === 0 ? 'ai_analysis' : 'image_upload', `0.00${(i % 9) + 1}`, i % 3 === 0 ? '100' : '1']);
+    const plain = ['customer_id,operation,actual_cost,credits_consumed', ...rows.map((r) => r.join(','))];
+    const quoted = ['customer_id,operation,actual_cost,credits_consumed', ...rows.map((r) => `"${r[0]}",${r[1]},"${r[2]}",${r[3]}`)];
+    // A field with a line break near the end: the rest goes to csv-parse, from that line on only.
+    plain.push('"cust_x\ny",image_upload,0.001,1');
+    quoted.push('"cust_x\ny",image_upload,0.001,1');
+    writeFileSync(join(dir, 'plain.csv'), `${plain.join('\n')}\n`);
+    writeFileSync(join(dir, 'quoted.csv'), `${quoted.join('\n')}\n`);
+    const read = (file: string) => {
+      const doc = JSON.parse(audit(dir, file, '--json').stdout);
+      delete doc.usage;
+      return doc;
+    };
+    const fromPlain = read('plain.csv');
+    expect(fromPlain.operations.reduce((n: number, o: { calls: number }) => n + o.calls, 0)).toBe(401);
+    expect(read('quoted.csv')).toEqual(fromPlain);
+  });
+
   it('refuses a log without the columns it needs, a bad window and a missing file', () => {
     writeFileSync(join(dir, 'nocost.csv'), 'operation,price\nimage_upload,1\n');
     expect(audit(dir, 'nocost.csv')).toMatchObject({ code: 2, stderr: 'error: nocost.csv:1: no cost column (expected one of actual_cost, cost, or --column cost=HEADER); columns: operation, price\n' });

@@ -1,14 +1,13 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, credits, tempDir } from '../helpers.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/engines.js';
 
 /** Debian's Chromium, which .ci/run installs; elsewhere this test says it was skipped. */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
+const available = hasChromium;
 if (!available) console.warn(`SKIPPED: the report is not rendered in a browser, since there is no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
 
 describe.skipIf(!available)('the report in headless Chromium', () => {
@@ -19,10 +18,7 @@ describe.skipIf(!available)('the report in headless Chromium', () => {
     writeFileSync(join(dir, 'credits.yaml'), readFileSync(join(dir, 'credits.yaml'), 'utf8') + readFileSync(join(FIXTURES, 'plans-and-modifiers.yaml'), 'utf8'));
     expect(credits(['report', '-o', 'report.html'], { cwd: dir }).code).toBe(0);
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 900, height: 1200 }, javaScriptEnabled: false });
       const requests: string[] = [];

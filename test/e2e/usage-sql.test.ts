@@ -1,13 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import initSqlJs from 'sql.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, credits, creditsAsync } from '../helpers.js';
 import { usageWorkspace } from '../support/usage.js';
+import { startPostgres } from '../support/engines.js';
 
 /**
  * credits usage over a database: the emitted SQL, run by real engines, and
@@ -101,15 +100,12 @@ describe('credits usage as SQL, run by real engines', () => {
   });
 
   describe('--db on PostgreSQL (PGlite)', () => {
-    let server: PGLiteSocketServer;
-    let database: PGlite;
+    let postgres: Awaited<ReturnType<typeof startPostgres>>;
     let url: string;
 
     beforeAll(async () => {
-      database = await PGlite.create();
-      server = new PGLiteSocketServer({ db: database, host: '127.0.0.1', port: 0 });
-      await server.start();
-      url = `postgres://postgres@127.0.0.1:${String(server.getServerConn()).split(':').pop()}/postgres`;
+      postgres = await startPostgres();
+      url = postgres.url;
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       await client.query('CREATE TABLE operation_logs ("timestamp" timestamptz, customer_id text, operation text, actual_cost numeric, credits_consumed numeric)');
@@ -124,8 +120,7 @@ describe('credits usage as SQL, run by real engines', () => {
     }, 120_000);
 
     afterAll(async () => {
-      await server?.stop();
-      await database?.close();
+      await postgres?.stop();
     });
 
     const strip = (doc: Record<string, unknown>) => ({ ...doc, log: 'x' });

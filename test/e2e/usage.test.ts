@@ -2,9 +2,9 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Decimal from 'decimal.js';
-import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, credits, suiteDir, tempDir } from '../helpers.js';
+import { CHROMIUM, hasChromium, launchChromium } from '../support/engines.js';
 
 /**
  * credits usage on logs whose totals are known by construction: each
@@ -226,8 +226,7 @@ describe('credits usage: bad input is exit 2 with file, line and column', () => 
   }
 });
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const browser = existsSync(CHROMIUM);
+const browser = hasChromium;
 if (!browser) console.warn(`SKIPPED: the usage page is not rendered in a browser, since there is no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
 
 describe.skipIf(!browser)('credits usage --format html in headless Chromium', () => {
@@ -239,10 +238,7 @@ describe.skipIf(!browser)('credits usage --format html in headless Chromium', ()
     expect(credits(['usage', 'november.csv', '--customer-plans', 'plans.csv', '--now', NOW, '--format', 'html', '-o', 'usage.html'], { cwd: work }).code).toBe(0);
     const page = readFileSync(join(work, 'usage.html'), 'utf8');
     expect(page).not.toMatch(/<script|https?:\/\//i);
-    const chrome = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const chrome = await launchChromium();
     try {
       const tab = await chrome.newPage({ viewport: { width: 1000, height: 1400 }, javaScriptEnabled: false });
       const requests: string[] = [];
