@@ -7,6 +7,8 @@
 //   node bench/elasticity-log.mjs DIR [SEED]   writes DIR/usage.csv and DIR/v1.yaml, v2.yaml, v3.yaml
 
 /** Operations: credits in each version, and the elasticity of their calls. ping never changes: a control. */
+import { lines, mulberry32 } from './usage-log.mjs';
+
 export const HISTORY = {
   start: Date.parse('2026-01-01T00:00:00Z'),
   days: 120,
@@ -20,17 +22,6 @@ export const HISTORY = {
     { operation: 'ping', credits: [1, 1, 1], cost: '0.0002', mix: 8, elasticity: 0 },
   ],
 };
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A standard normal draw (Box–Muller). */
 function normal(random) {
@@ -102,7 +93,8 @@ export function tableText(version) {
 
 /** One row per call: timestamp,customer_id,operation (calls of a day spread over its hours). */
 export function writeHistory({ seed = 1, customers = 300, elasticities, write }) {
-  let buffer = 'timestamp,customer_id,operation\n';
+  const out = lines(write);
+  out.add('timestamp,customer_id,operation\n');
   const total = generateHistory({
     seed,
     customers,
@@ -111,15 +103,11 @@ export function writeHistory({ seed = 1, customers = 300, elasticities, write })
       const base = HISTORY.start + day * 86_400_000;
       for (let k = 0; k < calls; k++) {
         const at = new Date(base + Math.floor(((k + 0.5) / calls) * 86_400_000)).toISOString();
-        buffer += `${at},c${String(customer).padStart(4, '0')},${HISTORY.operations[op].operation}\n`;
-      }
-      if (buffer.length > 1 << 16) {
-        write(buffer);
-        buffer = '';
+        out.add(`${at},c${String(customer).padStart(4, '0')},${HISTORY.operations[op].operation}\n`);
       }
     },
   });
-  write(buffer);
+  out.end();
   return total;
 }
 

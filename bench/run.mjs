@@ -8,6 +8,8 @@
 //             against DuckDB's quantile_cont / avg + GROUP BY on the same file
 //   audit:    credits audit on a generated 1M-row log, against DuckDB's
 //             read_csv + GROUP BY; peak memory at 1M and 3M rows
+//   shapes:   credits audit on 1M- and 3M-row logs of several shapes (customers, operations,
+//             the flagged operation's share, column order, timestamps, quoted ids), against DuckDB
 //   tokens:   credits audit of a 1M-row token log (model, input/output/cached tokens), against
 //             DuckDB's read_csv joined with the same per-token prices
 //   usage:    credits usage (every customer's month) on 1M-row logs of 500 and 50,000
@@ -17,13 +19,13 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateUsage } from './usage-log.mjs';
+import { generateUsage, lines } from './usage-log.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'credits.js');
 const work = mkdtempSync(join(tmpdir(), 'credits-bench-'));
 const rssFile = join(work, 'peak-rss');
-const only = process.argv[2]; // "startup", "meter", "design", "audit", "tokens" or "usage" runs one part
+const only = process.argv[2]; // "startup", "meter", "design", "audit", "shapes", "tokens" or "usage" runs one part
 let failed = false;
 
 function run(args, cwd = work) {
@@ -95,16 +97,13 @@ const samplesFile = (rows) =>
   dataFile(`samples-${rows}.csv`, (write) => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    let buffer = 'operation,cost\n';
+    const out = lines(write);
+    out.add('operation,cost\n');
     for (let i = 0; i < rows; i++) {
       const cost = ((1 + random() * 9) * 10 ** (-7 + Math.floor(random() * 8))).toFixed(8).replace(/\.?0+$/, '');
-      buffer += `op_${String(Math.floor(random() * 200)).padStart(3, '0')},${cost === '0' ? '0.00000001' : cost}\n`;
-      if (buffer.length > 1 << 16) {
-        write(buffer);
-        buffer = '';
-      }
+      out.add(`op_${String(Math.floor(random() * 200)).padStart(3, '0')},${cost === '0' ? '0.00000001' : cost}\n`);
     }
-    write(buffer);
+    out.end();
   });
 
 copyFileSync(join(root, 'fixtures', 'image-api.csv'), join(work, 'image-api.csv'));
@@ -168,6 +167,26 @@ if (only === undefined || only === 'audit') {
     0,
   );
 }
+if (only === undefined || only === 'shapes') {
+  const { SHAPES, costsOf, writeShape } = await import('./shapes.mjs');
+  const duckdb = join(root, 'bench', 'duckdb-audit.mjs');
+  for (const [i, shape] of SHAPES.entries()) {
+    writeFileSync(join(work, `shape-${i}.csv`), costsOf(shape));
+    run([bin, 'design', `shape-${i}.csv`, '-o', `shape-${i}.yaml`]);
+    for (const rows of [1_000_000, 3_000_000]) {
+      const file = dataFile(`shape-${i}-${rows}.csv`, (write) => writeShape(shape, rows, write));
+      compare(
+        `audit of ${rows / 1e6}M rows: ${shape.name}`,
+        [
+          { name: 'duckdb read_csv + GROUP BY', args: [duckdb, file] },
+          { name: 'credits audit', args: [bin, 'audit', file, '--table', `shape-${i}.yaml`], budget: shape.slow ? 2 : rows === 1_000_000 ? 1.0 : 1.2, memoryBudget: 200 },
+        ],
+        Number(process.env.BENCH_SHAPE_ROUNDS ?? 3),
+        rows === 1_000_000 ? 1 : 0,
+      );
+    }
+  }
+}
 if (only === undefined || only === 'tokens') {
   copyFileSync(join(root, 'fixtures', 'llm-gateway-tokens.csv'), join(work, 'tokens.csv'));
   run([bin, 'design', 'tokens.csv', '--prices', 'genai-prices', '-o', 'tokens.yaml']);
@@ -180,19 +199,16 @@ if (only === undefined || only === 'tokens') {
   const log = dataFile('tokens-1000000.csv', (write) => {
     let seed = 5;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    let buffer = 'timestamp,customer_id,operation,model,input_tokens,output_tokens,cached_input_tokens\n';
+    const out = lines(write);
+    out.add('timestamp,customer_id,operation,model,input_tokens,output_tokens,cached_input_tokens\n');
     const start = Date.parse('2026-10-01T00:00:00Z');
     for (let i = 0; i < 1_000_000; i++) {
       const [operation, model] = models[Math.floor(random() * models.length)];
       const embed = operation === 'embed';
       const at = new Date(start + i * 2592).toISOString();
-      buffer += `${at},cust_${String(1 + Math.floor(random() * 2000)).padStart(4, '0')},${operation},${model},${10 + Math.floor(random() * 20000)},${embed ? 0 : Math.floor(random() * 1500)},${embed ? 0 : Math.floor(random() * 2000)}\n`;
-      if (buffer.length > 1 << 16) {
-        write(buffer);
-        buffer = '';
-      }
+      out.add(`${at},cust_${String(1 + Math.floor(random() * 2000)).padStart(4, '0')},${operation},${model},${10 + Math.floor(random() * 20000)},${embed ? 0 : Math.floor(random() * 1500)},${embed ? 0 : Math.floor(random() * 2000)}\n`);
     }
-    write(buffer);
+    out.end();
   });
   // The per-token prices the table records, for DuckDB's join.
   const text = readFileSync(join(work, 'tokens.yaml'), 'utf8');

@@ -13,7 +13,8 @@ export const OPERATIONS = [
 /** The customer whose long videos make video_processing lose money. */
 export const WHALE = 'cust_whale';
 
-function mulberry32(seed) {
+/** A small deterministic generator of numbers in [0, 1) (mulberry32). */
+export function mulberry32(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -21,6 +22,24 @@ function mulberry32(seed) {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Lines gathered into pieces of about 64 KB for `write`; `end()` writes the rest. */
+export function lines(write) {
+  let buffer = '';
+  return {
+    add(line) {
+      buffer += line;
+      if (buffer.length > 1 << 16) {
+        write(buffer);
+        buffer = '';
+      }
+    },
+    end() {
+      write(buffer);
+      buffer = '';
+    },
   };
 }
 
@@ -36,7 +55,8 @@ export function generateUsage({ rows, seed = 1, now = Date.parse('2026-11-01T00:
   const totalWeight = OPERATIONS.reduce((n, o) => n + o.weight, 0);
   const totals = Object.fromEntries(OPERATIONS.map((o) => [o.operation, { calls: 0, credits: 0, costMicros: 0n, customers: {} }]));
   const start = now - 30 * 86_400_000;
-  let buffer = 'timestamp,customer_id,operation,actual_cost,credits_consumed\n';
+  const out = lines(write);
+  out.add('timestamp,customer_id,operation,actual_cost,credits_consumed\n');
   for (let i = 0; i < rows; i++) {
     let pick = random() * totalWeight;
     const op = OPERATIONS.find((o) => (pick -= o.weight) < 0) ?? OPERATIONS[0];
@@ -46,18 +66,14 @@ export function generateUsage({ rows, seed = 1, now = Date.parse('2026-11-01T00:
     const [lo, hi] = op.micros;
     const cost = Math.floor((lo + random() * (hi - lo)) * (whale ? 10 : 1));
     const at = new Date(start + Math.floor((i / rows) * 30 * 86_400_000)).toISOString();
-    buffer += `${at},${customer},${op.operation},${micros(cost)},${op.credits}\n`;
+    out.add(`${at},${customer},${op.operation},${micros(cost)},${op.credits}\n`);
     const t = totals[op.operation];
     t.calls++;
     t.credits += op.credits;
     t.costMicros += BigInt(cost);
     t.customers[customer] = (t.customers[customer] ?? 0n) + BigInt(cost);
-    if (buffer.length > 1 << 16) {
-      write(buffer);
-      buffer = '';
-    }
   }
-  write(buffer);
+  out.end();
   return totals;
 }
 
