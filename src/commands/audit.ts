@@ -8,7 +8,7 @@ import { type AuditSqlOptions, auditSql } from '../core/sql.js';
 import { CliError } from '../io/errors.js';
 import { loadTable } from '../io/table.js';
 import { COST_SCALE, CREDIT_SCALE, type CustomerUsage } from '../io/usage-scan.js';
-import { readUsage } from '../io/usage.js';
+import { logHasCost, readUsage } from '../io/usage.js';
 import { type AuditReport, auditFailed, auditVerdict, renderAuditGithub, renderAuditJson, renderAuditMarkdown, renderAuditText } from '../render/audit.js';
 import { emitReport } from '../io/output.js';
 import type { Ui } from '../ui.js';
@@ -48,11 +48,14 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
   if (!options.emitSql && !options.db && options.usage === undefined) throw new CliError("missing required argument 'usage' (a usage CSV, or - for stdin; or --emit-sql / --db)");
   if ((options.emitSql || options.db) && options.usage !== undefined) throw new CliError(`--${options.emitSql ? 'emit-sql' : 'db'} reads the logs in the database; leave out the usage file ${options.usage}`);
 
-  // The table comes first: a log of tokens is priced with the model prices it records.
+  // A log with a cost column does not depend on the table, so reading it starts first (a bad table is
+  // still reported first); a log of tokens waits for the model prices the table records.
+  const early = options.usage !== undefined && (await logHasCost(options.usage, readOptions)) ? readUsage(options.usage, readOptions) : undefined;
+  early?.catch(() => undefined);
   const loaded = await loadTable(options.table);
   const { table } = loaded;
   const tokenPrices = table.design.prices ? tokenPriceText(table.design.prices) : undefined;
-  const reading = options.usage === undefined ? undefined : readUsage(options.usage, { ...readOptions, ...(tokenPrices && { tokenPrices }) });
+  const reading = early ?? (options.usage === undefined ? undefined : readUsage(options.usage, { ...readOptions, ...(tokenPrices && { tokenPrices }) }));
   reading?.catch(() => undefined);
   const auditOptions: AuditOptions = { floor: floorFlag ?? table.design.floor, top: options.top, maxStep };
   const [sqlSince, sqlUntil] = [fixedBound(window.since, window), fixedBound(window.until, window)];

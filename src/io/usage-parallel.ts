@@ -10,7 +10,7 @@ import { CliError } from './errors.js';
 import { CREDIT_SCALE, type CustomerUsage, type Ledger, type OperationTotals, type UsageOptions, type UsageTotals, MAX_LINE, headerFields, ledgerFrom, newAggregator } from './usage-scan.js';
 import { LedgerBook } from './usage-ledger.js';
 import { Dec } from '../core/decimal.js';
-import type { WorkerResult, WorkerTask } from './usage-worker.js';
+import type { PackedCustomers, WorkerResult, WorkerTask } from './usage-worker.js';
 
 /** The bundled worker sits at dist/io/usage-worker.js; chunks live in dist/chunks/. */
 const WORKER = new URL('../io/usage-worker.js', import.meta.url);
@@ -153,23 +153,24 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
   const aggregator = newAggregator(path, header, options);
   let rows = 0;
   let skipped = 0;
-  const operations = new Map<string, OperationTotals & { customers: Map<string, CustomerUsage> }>();
+  const operations = new Map<string, OperationTotals & { parts: PackedCustomers[] }>();
   for (const result of results) {
     if (result.kind !== 'totals') continue;
     rows += result.rows;
     skipped += result.skipped;
     for (const part of result.operations) {
       let op = operations.get(part.operation);
-      if (!op) operations.set(part.operation, (op = { operation: part.operation, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers: new Map() }));
+      if (!op) {
+        const parts: PackedCustomers[] = [];
+        // Customers are merged only for the operations that are asked for them (the flagged ones).
+        let merged: Map<string, CustomerUsage> | undefined;
+        const customers = { values: () => (merged ??= mergeCustomers(parts)).values() };
+        operations.set(part.operation, (op = { operation: part.operation, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers, parts }));
+      }
       op.calls += part.calls;
       op.cost.addParts(part.cost);
       op.credits.addParts(part.credits);
-      for (const c of part.customers) {
-        let customer = op.customers.get(c.customer);
-        if (!customer) op.customers.set(c.customer, (customer = { customer: c.customer, calls: 0, cost: new ExactSum() }));
-        customer.calls += c.calls;
-        customer.cost.addParts(c.cost);
-      }
+      op.parts.push(part.customers);
     }
   }
   return {
@@ -180,4 +181,20 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
     hasCustomers: aggregator.index.customer >= 0,
     operations,
   };
+}
+
+/** One operation's customers from every worker's part, by name. */
+function mergeCustomers(parts: readonly PackedCustomers[]): Map<string, CustomerUsage> {
+  const merged = new Map<string, CustomerUsage>();
+  for (const part of parts) {
+    const big = new Map(part.big);
+    const extra = new Map(part.extra);
+    part.names.forEach((name, i) => {
+      let customer = merged.get(name);
+      if (!customer) merged.set(name, (customer = { customer: name, calls: 0, cost: new ExactSum() }));
+      customer.calls += part.calls[i]!;
+      customer.cost.addParts({ small: part.small[i]!, big: big.get(i) ?? '0', extra: extra.get(i) ?? '0' });
+    });
+  }
+  return merged;
 }

@@ -503,6 +503,14 @@ export class Aggregator {
   }
 }
 
+/** The index of the cost column of a header, by --column or alias; −1 without one. */
+export function costColumnOf(header: readonly string[], columns: UsageOptions['columns']): number {
+  const keys = header.map(snakeCase);
+  const mapped = columns.cost;
+  if (mapped !== undefined) return header.findIndex((h, i) => h.trim().toLowerCase() === mapped.trim().toLowerCase() || keys[i] === snakeCase(mapped));
+  return keys.findIndex((k) => USAGE_ALIASES.cost.includes(k));
+}
+
 /** A model's recorded prices by its name, compared as the costs file wrote it, in any case. */
 function findPrices(prices: Record<string, TokenPriceText>, name: string): TokenPriceText | undefined {
   const wanted = name.toLowerCase();

@@ -23,7 +23,32 @@ export interface WorkerOperation {
   calls: number;
   cost: import('../core/exact-sum.js').SumParts;
   credits: import('../core/exact-sum.js').SumParts;
-  customers: { customer: string; calls: number; cost: import('../core/exact-sum.js').SumParts }[];
+  customers: PackedCustomers;
+}
+
+/**
+ * An operation's customers as a worker hands them over: names, and calls and
+ * cost units in typed arrays moved rather than copied (a log of 500 operations
+ * and 2,000 customers is a million of them); the rare cost past a Number's
+ * exact range or of a value with more decimals, sparse beside.
+ */
+export interface PackedCustomers {
+  names: string[];
+  calls: Uint32Array;
+  small: Float64Array;
+  big: [number, string][];
+  extra: [number, string][];
+}
+
+function pack(customers: Iterable<{ customer: string; calls: number; cost: import('../core/exact-sum.js').ExactSum }>): PackedCustomers {
+  const list = [...customers];
+  return {
+    names: list.map((c) => c.customer),
+    calls: Uint32Array.from(list, (c) => c.calls),
+    small: Float64Array.from(list, (c) => c.cost.small),
+    big: list.flatMap((c, i): [number, string][] => (c.cost.big === 0n ? [] : [[i, c.cost.big.toString()]])),
+    extra: list.flatMap((c, i): [number, string][] => (c.cost.extra.isZero() ? [] : [[i, c.cost.extra.toFixed()]])),
+  };
 }
 
 async function run(task: WorkerTask): Promise<WorkerResult> {
@@ -59,7 +84,7 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
       calls: op.calls,
       cost: op.cost.parts(),
       credits: op.credits.parts(),
-      customers: [...op.customers.values()].map((c) => ({ customer: c.customer, calls: c.calls, cost: c.cost.parts() })),
+      customers: pack(op.customers.values()),
     })),
   };
 }
@@ -70,7 +95,15 @@ if (parentPort) {
   if (process.env['CREDITS_TEST_WORKER_EXIT'] === '1') process.exit(3);
   run(workerData as WorkerTask).then(
     // A ledger's arrays are moved to the main thread, not copied.
-    (result) => port.postMessage(result, result.kind === 'ledger' ? result.book.months.flatMap((m) => [m.units.buffer as ArrayBuffer, m.calls.buffer as ArrayBuffer]) : []),
+    (result) =>
+      port.postMessage(
+        result,
+        result.kind === 'ledger'
+          ? result.book.months.flatMap((m) => [m.units.buffer as ArrayBuffer, m.calls.buffer as ArrayBuffer])
+          : result.kind === 'totals'
+            ? result.operations.flatMap((o) => [o.customers.calls.buffer as ArrayBuffer, o.customers.small.buffer as ArrayBuffer])
+            : [],
+      ),
     () => port.postMessage({ kind: 'in-order' } satisfies WorkerResult),
   );
 }

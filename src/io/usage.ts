@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { detectDelimiter } from './csv.js';
 import { CliError, InputError } from './errors.js';
 import { STDIN, describeFsError } from './source.js';
-import { type Aggregator, type Ledger, MAX_LINE, type UsageOptions, type UsageTotals, headerFields, ledgerOf, newAggregator, scanChunks, totalsOf } from './usage-scan.js';
+import { type Aggregator, type Ledger, MAX_LINE, type UsageOptions, type UsageTotals, costColumnOf, headerFields, ledgerOf, newAggregator, scanChunks, totalsOf } from './usage-scan.js';
 
 const NEWLINES = /\r\n|\n|\r/g;
 
@@ -138,5 +138,30 @@ async function readUsageInOrder<T>(path: string, file: string, size: number | un
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(`${file}: ${describeFsError(error, 'usage file')}`);
+  }
+}
+
+/**
+ * Whether a log file's header has a cost column (by --column or alias), read
+ * from its first line alone; false for stdin or a file that cannot be read
+ * (the reader then says why).
+ */
+export async function logHasCost(path: string, options: Pick<UsageOptions, 'columns' | 'delimiter'>): Promise<boolean> {
+  if (path === STDIN) return false;
+  try {
+    const { open } = await import('node:fs/promises');
+    const handle = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(64 * 1024);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      const end = firstLineEnd(head.subarray(0, bytesRead));
+      const line = head.subarray(0, end < 0 ? bytesRead : end);
+      const header = headerFields(path, line, options.delimiter ?? detectDelimiter(path, line));
+      return costColumnOf(header, options.columns) >= 0;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return false;
   }
 }
