@@ -13,7 +13,6 @@ import { type AuditReport, auditFailed, auditVerdict, renderAuditGithub, renderA
 import { emitReport } from '../io/output.js';
 import type { Ui } from '../ui.js';
 import { fixedBound, sqlColumns, usageOptions, usageWindow } from '../pipeline/usage-window.js';
-import { tokenPriceText } from '../pipeline/prices.js';
 
 export type AuditCommandOptions = AuditFlagOptions & { usage?: string };
 
@@ -54,7 +53,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
   early?.catch(() => undefined);
   const loaded = await loadTable(options.table);
   const { table } = loaded;
-  const tokenPrices = table.design.prices ? tokenPriceText(table.design.prices) : undefined;
+  const tokenPrices = table.design.prices ? (await import('../pipeline/prices.js')).tokenPriceText(table.design.prices) : undefined;
   const reading = early ?? (options.usage === undefined ? undefined : readUsage(options.usage, { ...readOptions, ...(tokenPrices && { tokenPrices }) }));
   reading?.catch(() => undefined);
   const auditOptions: AuditOptions = { floor: floorFlag ?? table.design.floor, top: options.top, maxStep };

@@ -15,7 +15,6 @@ import type { Ui } from '../ui.js';
 import { type Derivation, deriveTable, redesignRecorded, resolveSettings } from '../pipeline/derive.js';
 import { tableFindings } from '../pipeline/findings.js';
 import { exportDrift } from '../pipeline/export-drift.js';
-import { catalogDrift, recordedPrices } from '../pipeline/prices.js';
 
 export type CheckOptions = CheckFlagOptions;
 
@@ -58,7 +57,8 @@ export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.Pr
     },
     table,
   );
-  const prices = recordedPrices(table, options.table);
+  const pricing = table.design.prices ? await import('../pipeline/prices.js') : undefined;
+  const prices = pricing?.recordedPrices(table, options.table);
   if (prices) settings.prices = prices;
   const source = await readSource(costsPath, 'costs file', COSTS_LIMIT);
   let current: Derivation;
@@ -69,7 +69,7 @@ export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.Pr
   }
   const recorded = redesignRecorded(table, settings);
   const exported = options.export === undefined ? [] : await exportDrift(loaded, options.table, options.export, options.to);
-  const catalog = await catalogDrift(table, options.table);
+  const catalog = pricing ? await pricing.catalogDrift(table, options.table) : [];
   const findings = sortFindings([
     ...tableFindings({ table, recorded, current, floor, source, costsPath, tablePath: options.table, settings }),
     ...exported,

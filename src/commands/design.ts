@@ -10,7 +10,6 @@ import { STDIN, COSTS_LIMIT, readSource } from '../io/source.js';
 import { type LoadedTable, loadTable, renderTable } from '../io/table.js';
 import type { Ui } from '../ui.js';
 import { deriveTable, resolveSettings, sourcePath } from '../pipeline/derive.js';
-import { describePrices, designPrices } from '../pipeline/prices.js';
 import { tableFindings } from '../pipeline/findings.js';
 
 export type DesignOptions = DesignFlagOptions & { costs: string };
@@ -23,7 +22,9 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
       throw error instanceof CliError ? error.withNote(note) : error;
     }) : undefined;
   const settings = resolveSettings(options, previous?.table);
-  const prices = await designPrices(options.prices, previous?.table, options.out, sourcePath);
+  // Model prices are loaded only for a design from tokens: other designs start as before.
+  const pricing = options.prices !== undefined || previous?.table.design.prices ? await import('../pipeline/prices.js') : undefined;
+  const prices = pricing ? await pricing.designPrices(options.prices, previous?.table, options.out, sourcePath) : undefined;
   if (prices) settings.prices = prices;
   const source = await readSource(options.costs, 'costs file', COSTS_LIMIT);
   const result = deriveTable(source, options.costs, settings, {
@@ -54,7 +55,7 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
       },
       options.out === STDIN ? ui.errStyle : ui.style,
     );
-    const full = prices && prices.used.size > 0 ? `${summary}\n${describePrices(prices)}` : summary;
+    const full = pricing && prices && prices.used.size > 0 ? `${summary}\n${pricing.describePrices(prices)}` : summary;
     if (options.out === STDIN) ui.err(full);
     else ui.out(full);
   }

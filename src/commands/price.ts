@@ -10,7 +10,6 @@ import { loadTable, renderTable } from '../io/table.js';
 import { type PriceReport, renderPriceJson, renderPriceText } from '../render/price.js';
 import type { Ui } from '../ui.js';
 import { currencyCode, deriveTable, resolveSettings } from '../pipeline/derive.js';
-import { recordedPrices } from '../pipeline/prices.js';
 import { committedPrice } from '../pipeline/findings.js';
 import { COSTS_LIMIT, readSource } from '../io/source.js';
 
@@ -29,7 +28,7 @@ export async function priceCommand(options: PriceOptions, ui: Ui): Promise<numbe
   if (options.costs !== undefined) {
     // The same pricing `check` expects, so its price-drift goes away once this is written.
     const settings = resolveSettings({}, table);
-    const prices = recordedPrices(table, options.table);
+    const prices = table.design.prices ? (await import('../pipeline/prices.js')).recordedPrices(table, options.table) : undefined;
     if (prices) settings.prices = prices;
     const current = deriveTable(await readSource(options.costs, 'costs file', COSTS_LIMIT), options.costs, settings, { tablePath: options.table, previous: table });
     const priced = committedPrice(table, current, margin, options.basis);
