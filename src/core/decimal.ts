@@ -50,3 +50,41 @@ export function recordRatio(value: Dec): Dec {
 export function recordRaw(value: Dec): Dec {
   return value.toSignificantDigits(6);
 }
+
+const PRECISION = 40;
+const TEN = 10n;
+
+/** A non-negative decimal or whole number as coefficient × 10^-places, both exact. */
+function scaled(value: Dec | bigint): { coefficient: bigint; places: number } {
+  if (typeof value === 'bigint') return { coefficient: value, places: 0 };
+  const text = value.toFixed();
+  const point = text.indexOf('.');
+  return point < 0 ? { coefficient: BigInt(text), places: 0 } : { coefficient: BigInt(text.slice(0, point) + text.slice(point + 1)), places: text.length - point - 1 };
+}
+
+/**
+ * value × m / d for value, m ≥ 0 and d > 0, rounded once to Dec's 40
+ * significant digits, half up. The exact quotient comes from BigInt
+ * arithmetic on the digits, several times faster than a 40-digit decimal
+ * division, which matters where a figure is worked out for each of 50,000
+ * customers; rounded once, it is never further from the exact value than
+ * value.times(m).dividedBy(d).
+ */
+export function quotient(value: Dec, m: Dec | bigint, d: Dec | bigint): Dec {
+  const [v, times, by] = [scaled(value), scaled(m), scaled(d)];
+  if (v.coefficient < 0n || times.coefficient < 0n || by.coefficient <= 0n) throw new RangeError('quotient takes value ≥ 0, m ≥ 0 and d > 0');
+  const numerator = v.coefficient * times.coefficient * TEN ** BigInt(by.places);
+  if (numerator === 0n) return ZERO;
+  const denominator = by.coefficient * TEN ** BigInt(v.places + times.places);
+  // Scaled by 10^shift, the integer quotient has exactly PRECISION digits: the first guess is off by one at most.
+  let shift = PRECISION - (numerator.toString().length - denominator.toString().length) - 1;
+  for (;;) {
+    const n = shift >= 0 ? numerator * TEN ** BigInt(shift) : numerator;
+    const q = shift >= 0 ? denominator : denominator * TEN ** BigInt(-shift);
+    const whole = n / q;
+    const digits = whole.toString().length;
+    if (digits > PRECISION) shift--;
+    else if (digits < PRECISION) shift++;
+    else return new Dec(`${(n % q) * 2n >= q ? whole + 1n : whole}e${-shift}`);
+  }
+}

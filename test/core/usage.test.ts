@@ -71,6 +71,30 @@ describe('customers and plans', () => {
     );
   });
 
+  it('sorts shares exactly where no float tells them apart, across plans of any size', () => {
+    const plans = [starter, { name: 'Odd', included: new Dec(3) }, { name: 'Seven', included: new Dec('7.5') }];
+    // Credits that differ only past the 16th digit, and shares that tie across plans (1 / 3 = 2.5 / 7.5).
+    const credits = fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 5 })).map(([whole, tiny]) => new Dec(whole).plus(new Dec(tiny).times('1e-25'))),
+      fc.constantFrom(new Dec(1), new Dec('2.5'), new Dec('16666.666666666666666666666666666666666667')),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(credits, fc.integer({ min: -1, max: 2 })), { maxLength: 40 }), (rows) => {
+        const customers = rows.map(([used, plan], i) => customerMonth({ customer: `c${String(i).padStart(3, '0')}`, calls: 1, credits: used, operations: () => [] }, window, new Dec('0.001'), plans[plan]));
+        const sorted = sortByProjectedShare(customers);
+        for (let i = 1; i < sorted.length; i++) {
+          const [a, b] = [sorted[i - 1]!, sorted[i]!];
+          if (a.plan && !b.plan) continue;
+          expect(!a.plan && b.plan !== undefined).toBe(false);
+          const [ka, kb] = a.plan ? [a.projectedShare!, b.projectedShare!] : [a.projected, b.projected];
+          expect(ka.gte(kb), `${a.customer} ${ka} before ${b.customer} ${kb}`).toBe(true);
+          if (ka.eq(kb)) expect(a.customer < b.customer).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('recommends included credits on the friendly ladder, at least the p75 of projected use, only past the thresholds', () => {
     const friendly = ladderFrom('friendly');
     fc.assert(
