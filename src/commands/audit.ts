@@ -12,7 +12,7 @@ import { logHasCost, readUsage } from '../io/usage.js';
 import { type AuditReport, auditFailed, auditVerdict, renderAuditGithub, renderAuditJson, renderAuditMarkdown, renderAuditText } from '../render/audit.js';
 import { emitReport } from '../io/output.js';
 import type { Ui } from '../ui.js';
-import { fixedBound, sqlColumns, usageOptions, usageWindow } from '../pipeline/usage-window.js';
+import { fixedBound, sqlColumns, sqlTokens, usageOptions, usageWindow } from '../pipeline/usage-window.js';
 
 export type AuditCommandOptions = AuditFlagOptions & { usage?: string };
 
@@ -58,11 +58,13 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
   reading?.catch(() => undefined);
   const auditOptions: AuditOptions = { floor: floorFlag ?? table.design.floor, top: options.top, maxStep };
   const [sqlSince, sqlUntil] = [fixedBound(window.since, window), fixedBound(window.until, window)];
+  const tokens = sqlTokens(columns, table.design.prices);
   const sqlOptions = (): AuditSqlOptions => ({
     dialect: options.emitSql ?? 'postgres',
     relation: options.relation,
     columns: sqlColumns(columns),
     table,
+    ...(tokens && { tokens }),
     ...(sqlSince && { since: sqlSince }),
     ...(sqlUntil && { until: sqlUntil }),
   });

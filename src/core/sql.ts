@@ -1,5 +1,6 @@
 import type { Dec } from './decimal.js';
-import type { CreditTable } from './table.js';
+import { DesignError } from './errors.js';
+import type { CreditTable, PricesRecord } from './table.js';
 
 import { DIALECTS, type Dialect } from './choices.js';
 
@@ -16,12 +17,36 @@ export interface AuditSqlOptions {
   table: CreditTable;
   since?: WindowBound;
   until?: WindowBound;
+  /**
+   * For a log of tokens instead of costs: the model and token columns, and the
+   * per-token prices the table records. Each call then costs Σ tokens × its
+   * model's price, and an operation with a call that cannot be priced (a model
+   * without a price, or tokens of a kind its model has no price for) gets a
+   * NULL total cost rather than a sum that leaves the call out.
+   */
+  tokens?: TokenColumns;
 }
+
+export interface TokenColumns {
+  model: string;
+  input_tokens?: string;
+  output_tokens?: string;
+  cached_input_tokens?: string;
+  prices: PricesRecord['models'];
+}
+
+const TOKEN_KINDS = [
+  ['input_tokens', 'input'],
+  ['output_tokens', 'output'],
+  ['cached_input_tokens', 'cached_input'],
+] as const;
 
 interface DialectRules {
   identifier(name: string): string;
   string(text: string): string;
   decimal: string;
+  /** Decimal places the decimal type keeps, where it has a fixed number. */
+  places?: number;
   creditTable(rows: [string, Dec][]): string;
   instant(at: Date): string;
   back(amount: number, unit: 'day' | 'hour'): string;
@@ -29,7 +54,11 @@ interface DialectRules {
   timestamp(column: string): string;
   /** The UTC hour (0–23) of the timestamp column, as an integer. */
   hour(column: string): string;
+  /** A CTE of literal rows: `name` with `columns`, each row's values already SQL. */
+  rows(name: string, columns: readonly string[], rows: readonly string[][]): string;
 }
+
+const valuesRows = (name: string, columns: readonly string[], rows: readonly string[][]) => `${name} (${columns.join(', ')}) AS (\n  VALUES\n    ${rows.map((r) => `(${r.join(', ')})`).join(',\n    ')}\n)`;
 
 const doubleQuoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const singleQuoted = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -46,17 +75,20 @@ const RULES: Record<Dialect, DialectRules> = {
     back: (n, unit) => `NOW() - INTERVAL '${n} ${unit}s'`,
     timestamp: (c) => c,
     hour: (c) => `CAST(EXTRACT(HOUR FROM CAST(${c} AS TIMESTAMPTZ) AT TIME ZONE 'UTC') AS INTEGER)`,
+    rows: valuesRows,
   },
   duckdb: {
     identifier: doubleQuoted,
     string: singleQuoted,
     decimal: 'DECIMAL(38, 12)',
+    places: 12,
     creditTable: (rows) => `credit_table (operation, credits) AS (\n  VALUES\n    ${plainValues(rows, singleQuoted)}\n)`,
     instant: (at) => `TIMESTAMPTZ '${iso(at)}'`,
     back: (n, unit) => `NOW() - INTERVAL ${n} ${unit.toUpperCase()}`,
     timestamp: (c) => `CAST(${c} AS TIMESTAMPTZ)`,
     // Without the ICU extension a TIMESTAMPTZ is UTC, so its hour is the UTC hour.
     hour: (c) => `hour(CAST(${c} AS TIMESTAMPTZ))`,
+    rows: valuesRows,
   },
   sqlite: {
     identifier: doubleQuoted,
@@ -67,18 +99,21 @@ const RULES: Record<Dialect, DialectRules> = {
     back: (n, unit) => `julianday('now', '-${n} ${unit}s')`,
     timestamp: (c) => `julianday(${c})`,
     hour: (c) => `CAST(strftime('%H', ${c}) AS INTEGER)`,
+    rows: valuesRows,
   },
   snowflake: {
     // Unquoted names fold to upper case in Snowflake, as columns created without quotes are stored.
     identifier: (name) => (/^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) ? name : doubleQuoted(name)),
     string: (text) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`,
     decimal: 'NUMBER(38, 12)',
+    places: 12,
     creditTable: (rows) =>
       `credit_table (operation, credits) AS (\n  SELECT column1, column2 FROM VALUES\n    ${plainValues(rows, (t) => `'${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`)}\n)`,
     instant: (at) => `'${iso(at)}'::TIMESTAMP_TZ`,
     back: (n, unit) => `DATEADD(${unit}, -${n}, CURRENT_TIMESTAMP())`,
     timestamp: (c) => c,
     hour: (c) => `EXTRACT(HOUR FROM CONVERT_TIMEZONE('UTC', ${c}))`,
+    rows: (name, columns, rows) => `${name} (${columns.join(', ')}) AS (\n  SELECT ${columns.map((_, i) => `column${i + 1}`).join(', ')} FROM VALUES\n    ${rows.map((r) => `(${r.join(', ')})`).join(',\n    ')}\n)`,
   },
   bigquery: {
     identifier: (name) => `\`${name.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
@@ -90,6 +125,7 @@ const RULES: Record<Dialect, DialectRules> = {
     back: (n, unit) => `TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL ${n} ${unit.toUpperCase()})`,
     timestamp: (c) => c,
     hour: (c) => `EXTRACT(HOUR FROM ${c} AT TIME ZONE 'UTC')`,
+    rows: (name, columns, rows) => `${name} AS (\n  SELECT * FROM UNNEST([\n    ${rows.map((r) => `STRUCT(${r.map((v, i) => `${v} AS ${columns[i]}`).join(', ')})`).join(',\n    ')}\n  ])\n)`,
   },
 };
 
@@ -107,13 +143,26 @@ function usageCte(o: AuditSqlOptions, rules: DialectRules, extra: string[] = [])
   const bound = (b: WindowBound) => ('at' in b ? rules.instant(b.at) : rules.back(b.back, b.unit));
   if (o.since) where.push(`${rules.timestamp(col(o.columns.timestamp))} >= ${bound(o.since)}`);
   if (o.until) where.push(`${rules.timestamp(col(o.columns.timestamp))} < ${bound(o.until)}`);
-  const join = o.columns.credits === undefined ? `\n  LEFT JOIN credit_table AS t ON t.operation = ${col(o.columns.operation)}` : '';
+  let join = o.columns.credits === undefined ? `\n  LEFT JOIN credit_table AS t ON t.operation = ${col(o.columns.operation)}` : '';
+  let cost = `CAST(${col(o.columns.cost)} AS ${rules.decimal})`;
+  if (o.tokens) {
+    const tokens = o.tokens;
+    join += `\n  LEFT JOIN model_prices AS p ON p.model = LOWER(TRIM(${col(tokens.model)}))`;
+    // A kind of token the call has none of costs nothing; one its model has no price for makes the cost NULL.
+    const terms = TOKEN_KINDS.flatMap(([column, kind]) => {
+      const name = tokens[column];
+      if (name === undefined) return [];
+      const count = `COALESCE(CAST(${col(name)} AS ${rules.decimal}), 0)`;
+      return [`CASE WHEN ${count} = 0 THEN 0 ELSE ${count} * p.${kind} END`];
+    });
+    cost = `CASE WHEN p.model IS NULL THEN NULL ELSE ${terms.length > 0 ? terms.join(' + ') : '0'} END`;
+  }
   return [
     `usage AS (`,
     `  SELECT`,
     `    ${col(o.columns.operation)} AS operation,`,
     ...extra.map((e) => `    ${e},`),
-    `    CAST(${col(o.columns.cost)} AS ${rules.decimal}) AS cost,`,
+    `    ${cost} AS cost,`,
     `    ${credits} AS credits`,
     `  FROM ${relationName(o.relation, rules, o.dialect)} AS l${join}`,
     ...(where.length > 0 ? [`  WHERE ${where.join('\n    AND ')}`] : []),
@@ -126,8 +175,29 @@ function ctes(o: AuditSqlOptions, rules: DialectRules, extra: string[] = []): st
   if (o.columns.credits === undefined) {
     parts.push(rules.creditTable(Object.entries(o.table.operations).map(([op, entry]) => [op, entry.credits])));
   }
+  if (o.tokens) parts.push(modelPrices(o.tokens.prices, rules));
   parts.push(usageCte(o, rules, extra));
   return `WITH ${parts.join(',\n')}`;
+}
+
+/** The recorded per-token prices, by model name in lower case (the file reader matches names in any case). */
+function modelPrices(prices: PricesRecord['models'], rules: DialectRules): string {
+  const rows = Object.entries(prices).map(([name, m]) => {
+    const price = (d: Dec | undefined, kind: string) => {
+      // A price the engine's decimal type would round is refused: the SQL would be off without a word.
+      if (d !== undefined && rules.places !== undefined && d.decimalPlaces() > rules.places) {
+        throw new DesignError(`design.prices: ${name}'s ${kind} price ${d.toFixed()} per token has more than the ${rules.places} decimal places of ${rules.decimal}; audit the log as a file, or on PostgreSQL`);
+      }
+      return `CAST(${d === undefined ? 'NULL' : d.toFixed()} AS ${rules.decimal})`;
+    };
+    return [rules.string(name.toLowerCase()), price(m.input, 'input'), price(m.output, 'output'), price(m.cached_input, 'cached input')];
+  });
+  return rules.rows('model_prices', ['model', 'input', 'output', 'cached_input'], rows);
+}
+
+/** The total cost of an operation's calls: NULL, for a log of tokens, when any call could not be priced. */
+function totalCost(o: AuditSqlOptions): string {
+  return o.tokens ? 'CASE WHEN COUNT(cost) < COUNT(*) THEN NULL ELSE SUM(cost) END' : 'SUM(cost)';
 }
 
 /**
@@ -145,8 +215,8 @@ SELECT
   COUNT(*) AS calls,
   SUM(credits) AS total_credits,
   SUM(credits) * ${price} AS revenue,
-  SUM(cost) AS total_cost,
-  (SUM(credits) * ${price} - SUM(cost)) / NULLIF(SUM(credits) * ${price}, 0) AS margin
+  ${totalCost(o)} AS total_cost,
+  (SUM(credits) * ${price} - ${totalCost(o)}) / NULLIF(SUM(credits) * ${price}, 0) AS margin
 FROM usage
 GROUP BY operation
 ORDER BY margin, operation;
@@ -170,7 +240,7 @@ export function topCustomersSql(o: AuditSqlOptions & { customer: string }, opera
   const list = operations.map(rules.string).join(', ');
   return `${ctes(o, rules, [`l.${rules.identifier(o.customer)} AS customer`])},
 per_customer AS (
-  SELECT operation, customer, COUNT(*) AS calls, SUM(cost) AS total_cost,
+  SELECT operation, customer, COUNT(*) AS calls, ${totalCost(o)} AS total_cost,
     ROW_NUMBER() OVER (PARTITION BY operation ORDER BY SUM(cost) DESC, customer) AS place
   FROM usage
   WHERE operation IN (${list})

@@ -11,7 +11,7 @@ type Client = InstanceType<(typeof import('pg'))['default']['Client']>;
  * Connects to the database of `url`, checks that the relation has the columns
  * the query will use (optional ones are taken when present), and runs `work`.
  */
-async function onRelation<T>(url: string, sql: AuditSqlOptions, doing: string, work: (client: Client, columns: AuditSqlOptions['columns']) => Promise<T>): Promise<T> {
+async function onRelation<T>(url: string, sql: AuditSqlOptions, doing: string, work: (client: Client, columns: AuditSqlOptions['columns'], tokens: AuditSqlOptions['tokens']) => Promise<T>): Promise<T> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   const where = `${new URL(url).host}/${sql.relation}`;
@@ -23,11 +23,27 @@ async function onRelation<T>(url: string, sql: AuditSqlOptions, doing: string, w
     const columns = { ...sql.columns };
     if (columns.credits === undefined && names.has('credits_consumed')) columns.credits = 'credits_consumed';
     if (columns.customer === undefined && names.has('customer_id')) columns.customer = 'customer_id';
+    const missing = (name: string, role: string) => new CliError(`${where} has no column "${name}" for ${role} (columns: ${[...names].join(', ')}); map it with --column ${role}=NAME`);
+    let tokens = sql.tokens;
+    // As in a file: a cost column, when the relation has one, is the cost; else the tokens are priced.
+    const costColumn = ['actual_cost', 'cost'].find((name) => names.has(name));
+    if (tokens && costColumn !== undefined) {
+      tokens = undefined;
+      columns.cost = costColumn;
+    }
+    if (tokens) {
+      if (!names.has(tokens.model)) throw missing(tokens.model, 'model');
+      const kinds = (['input_tokens', 'output_tokens', 'cached_input_tokens'] as const).filter((k) => tokens![k] !== undefined && !names.has(tokens![k]!));
+      tokens = { ...tokens };
+      for (const kind of kinds) delete tokens[kind];
+      if (!tokens.input_tokens && !tokens.output_tokens && !tokens.cached_input_tokens) throw missing(sql.tokens!.input_tokens ?? 'input_tokens', 'input_tokens');
+    }
     for (const [role, name] of Object.entries(columns)) {
       if (role === 'timestamp' && !sql.since && !sql.until) continue;
-      if (!names.has(name)) throw new CliError(`${where} has no column "${name}" for ${role} (columns: ${[...names].join(', ')}); map it with --column ${role}=NAME`);
+      if (role === 'cost' && tokens) continue;
+      if (!names.has(name)) throw missing(name, role);
     }
-    return await work(client, columns);
+    return await work(client, columns, tokens);
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw new CliError(`could not ${doing} ${where} on PostgreSQL: ${(error as Error).message}`);
@@ -48,13 +64,20 @@ export async function auditPostgres(
   options: AuditOptions,
   table: CreditTable,
 ): Promise<{ usage: UsageAggregate[]; rows: number; source: string }> {
-  return onRelation(url, sql, 'audit', async (client, columns) => {
-    const options2 = { ...sql, columns };
-    const totals = await client.query<{ operation: string; calls: string; total_credits: string | null; total_cost: string }>(auditSql(options2));
+  return onRelation(url, sql, 'audit', async (client, columns, tokens) => {
+    const { tokens: _asked, ...rest } = sql;
+    const options2: AuditSqlOptions = { ...rest, columns, ...(tokens && { tokens }) };
+    const totals = await client.query<{ operation: string; calls: string; total_credits: string | null; total_cost: string | null }>(auditSql(options2));
+    const unpriced = totals.rows.find((r) => r.total_cost === null);
+    if (unpriced) {
+      throw new CliError(
+        `${relationSource(url, sql.relation)}: operation "${unpriced.operation}" has calls that cannot be priced from their tokens (a model design.prices has no price for, or tokens of a kind its model has no price for); design the table from costs that use them`,
+      );
+    }
     const usage: UsageAggregate[] = totals.rows.map((r) => ({
       operation: r.operation,
       calls: Number(r.calls),
-      cost: new Dec(r.total_cost),
+      cost: new Dec(r.total_cost!),
       ...(columns.credits !== undefined && r.total_credits !== null && { creditsConsumed: new Dec(r.total_credits) }),
     }));
     if (columns.customer !== undefined) {

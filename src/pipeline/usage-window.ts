@@ -1,4 +1,5 @@
-import type { AuditSqlOptions, WindowBound } from '../core/sql.js';
+import type { AuditSqlOptions, TokenColumns, WindowBound } from '../core/sql.js';
+import type { PricesRecord } from '../core/table.js';
 import { parseInstant } from '../core/time.js';
 import { CliError } from '../io/errors.js';
 import { USAGE_ROLES, type UsageOptions, type UsageRole } from '../io/usage-scan.js';
@@ -107,5 +108,25 @@ export function sqlColumns(columns: UsageOptions['columns']): AuditSqlOptions['c
     timestamp: columns.timestamp ?? 'timestamp',
     ...(columns.credits !== undefined && { credits: columns.credits }),
     ...(columns.customer !== undefined && { customer: columns.customer }),
+  };
+}
+
+/**
+ * For a table priced from tokens, the columns an SQL query prices each call
+ * by, unless --column cost=NAME names a cost column: the model, and each kind
+ * of token that is mapped or that some recorded model has a price for.
+ */
+export function sqlTokens(columns: UsageOptions['columns'], prices: PricesRecord | undefined): TokenColumns | undefined {
+  if (prices === undefined || columns.cost !== undefined) return undefined;
+  const models = Object.values(prices.models);
+  const kind = (role: 'input_tokens' | 'output_tokens' | 'cached_input_tokens', price: 'input' | 'output' | 'cached_input') =>
+    columns[role] ?? (models.some((m) => m[price] !== undefined) ? role : undefined);
+  const [input, output, cached] = [kind('input_tokens', 'input'), kind('output_tokens', 'output'), kind('cached_input_tokens', 'cached_input')];
+  return {
+    model: columns.model ?? 'model',
+    ...(input !== undefined && { input_tokens: input }),
+    ...(output !== undefined && { output_tokens: output }),
+    ...(cached !== undefined && { cached_input_tokens: cached }),
+    prices: prices.models,
   };
 }

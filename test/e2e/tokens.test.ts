@@ -2,9 +2,13 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ModelInfo, type Provider, waitForUpdate } from '@pydantic/genai-prices';
 import Decimal from 'decimal.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import pg from 'pg';
+import initSqlJs from 'sql.js';
 import { parse } from 'yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT, credits, suiteDir, tempDir } from '../helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, ROOT, credits, creditsAsync, suiteDir, tempDir } from '../helpers.js';
+import { startPostgres } from '../support/engines.js';
 
 /**
  * AI credits: costs from token counts × published model prices. Every
@@ -147,47 +151,59 @@ describe('credits design --prices: bad input is exit 2, naming the row', () => {
   }
 });
 
+/**
+ * Fills `work` with a table designed from the fixture's tokens, and the same
+ * generated calls twice: as tokens (tokens-log.csv) and with each call's cost
+ * computed here from the prices the table records (cost-log.csv).
+ */
+function tokenWorkspace(work: string, calls: number): string {
+  copyFileSync(FIXTURE, join(work, 'tokens.csv'));
+  expect(credits(['design', 'tokens.csv', '--prices', 'genai-prices', '--stat', 'p95'], { cwd: work }).code).toBe(0);
+  const recorded = parse(readFileSync(join(work, 'credits.yaml'), 'utf8'), { intAsBigInt: false }).design.prices.models as Record<string, Record<string, number>>;
+  const text = readFileSync(join(work, 'credits.yaml'), 'utf8');
+  // Exact per-token prices from the table's text, not through floats.
+  const exact = (model: string, key: string) => {
+    const line = text.split('\n').find((l) => l.trimStart().startsWith(`${model}: {`))!;
+    const match = new RegExp(`\\b${key}: ([0-9.]+)`).exec(line);
+    return new Decimal(match ? match[1]! : 0);
+  };
+  expect(Object.keys(recorded)).toHaveLength(4);
+  const ops: [string, string][] = [['chat', 'gpt-4o-mini'], ['summarise', 'claude-3-5-haiku-latest'], ['embed', 'openai/text-embedding-3-small'], ['image_caption', 'gemini-2.0-flash']];
+  let seed = 11;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const tokenLines = ['timestamp,customer_id,operation,model,input_tokens,output_tokens,cached_input_tokens'];
+  const costLines = ['timestamp,customer_id,operation,actual_cost'];
+  for (let i = 0; i < calls; i++) {
+    const [operation, model] = ops[Math.floor(random() * ops.length)]!;
+    const input = 10 + Math.floor(random() * 20000);
+    const output = operation === 'embed' ? 0 : Math.floor(random() * 1500);
+    const cached = operation === 'embed' ? 0 : Math.floor(random() * 2000);
+    const at = `2026-11-${String(1 + (i % 28)).padStart(2, '0')}T12:00:00Z`;
+    const customer = `c${Math.floor(random() * 40)}`;
+    // Model names in another case than the table's, as gateways log them, now and then.
+    tokenLines.push([at, customer, operation, i % 7 === 0 ? model.toUpperCase() : model, input, output, cached].join(','));
+    const cost = exact(model, 'input').times(input).plus(exact(model, 'output').times(output)).plus(exact(model, 'cached_input').times(cached));
+    costLines.push([at, customer, operation, cost.toFixed()].join(','));
+  }
+  writeFileSync(join(work, 'tokens-log.csv'), `${tokenLines.join('\n')}\n`);
+  writeFileSync(join(work, 'cost-log.csv'), `${costLines.join('\n')}\n`);
+  return work;
+}
+
+/** An audit's JSON without the name of what it read. */
+function auditJson(work: string, ...args: string[]) {
+  const result = credits(['audit', ...args, '--json', '--top', '3'], { cwd: work });
+  expect(result.code, result.stderr).toBeLessThan(2);
+  const doc = JSON.parse(result.stdout);
+  delete doc.usage;
+  delete doc.log;
+  return doc;
+}
+
 describe('credits audit of a token log', () => {
   it('equals the audit of the same calls with their cost computed from the recorded prices', () => {
-    const work = tempDir();
-    copyFileSync(FIXTURE, join(work, 'tokens.csv'));
-    expect(credits(['design', 'tokens.csv', '--prices', 'genai-prices', '--stat', 'p95'], { cwd: work }).code).toBe(0);
-    const recorded = parse(readFileSync(join(work, 'credits.yaml'), 'utf8'), { intAsBigInt: false }).design.prices.models as Record<string, Record<string, number>>;
-    const text = readFileSync(join(work, 'credits.yaml'), 'utf8');
-    // Exact per-token prices from the table's text, not through floats.
-    const exact = (model: string, key: string) => {
-      const line = text.split('\n').find((l) => l.trimStart().startsWith(`${model}: {`))!;
-      const match = new RegExp(`\\b${key}: ([0-9.]+)`).exec(line);
-      return new Decimal(match ? match[1]! : 0);
-    };
-    expect(Object.keys(recorded)).toHaveLength(4);
-    const ops: [string, string][] = [['chat', 'gpt-4o-mini'], ['summarise', 'claude-3-5-haiku-latest'], ['embed', 'openai/text-embedding-3-small'], ['image_caption', 'gemini-2.0-flash']];
-    let seed = 11;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-    const tokenLines = ['timestamp,customer_id,operation,model,input_tokens,output_tokens,cached_input_tokens'];
-    const costLines = ['timestamp,customer_id,operation,actual_cost'];
-    for (let i = 0; i < 3000; i++) {
-      const [operation, model] = ops[Math.floor(random() * ops.length)]!;
-      const input = 10 + Math.floor(random() * 20000);
-      const output = operation === 'embed' ? 0 : Math.floor(random() * 1500);
-      const cached = operation === 'embed' ? 0 : Math.floor(random() * 2000);
-      const at = `2026-11-${String(1 + (i % 28)).padStart(2, '0')}T12:00:00Z`;
-      const customer = `c${Math.floor(random() * 40)}`;
-      tokenLines.push([at, customer, operation, model, input, output, cached].join(','));
-      const cost = exact(model, 'input').times(input).plus(exact(model, 'output').times(output)).plus(exact(model, 'cached_input').times(cached));
-      costLines.push([at, customer, operation, cost.toFixed()].join(','));
-    }
-    writeFileSync(join(work, 'tokens-log.csv'), `${tokenLines.join('\n')}\n`);
-    writeFileSync(join(work, 'cost-log.csv'), `${costLines.join('\n')}\n`);
-    const audit = (file: string) => {
-      const result = credits(['audit', file, '--json', '--top', '3'], { cwd: work });
-      expect(result.code, result.stderr).toBeLessThan(2);
-      const doc = JSON.parse(result.stdout);
-      delete doc.usage;
-      delete doc.log;
-      return doc;
-    };
-    expect(audit('tokens-log.csv')).toEqual(audit('cost-log.csv'));
+    const work = tokenWorkspace(tempDir(), 3000);
+    expect(auditJson(work, 'tokens-log.csv')).toEqual(auditJson(work, 'cost-log.csv'));
   });
 
   it('refuses a model the table records no price for (exit 2, row and column)', () => {
@@ -198,5 +214,92 @@ describe('credits audit of a token log', () => {
     const result = credits(['audit', 'log.csv'], { cwd: work });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('log.csv:3:2: model: "gpt-5" has no price in the table (design.prices records ');
+  });
+});
+
+describe('credits audit of a token log, in SQL engines', () => {
+  const work = suiteDir();
+  beforeAll(() => {
+    tokenWorkspace(work, 2000);
+  });
+  const expected = () => auditJson(work, 'tokens-log.csv').operations.map((o: Record<string, number | string>) => [o['operation'], o['calls'], o['credits'], o['cost']]);
+  const emitted = (dialect: string) => {
+    const result = credits(['audit', '--emit-sql', dialect], { cwd: work });
+    expect(result.code, result.stderr).toBe(0);
+    return result.stdout;
+  };
+  const rowsOf = (rows: Record<string, unknown>[]) =>
+    rows.map((r) => [String(r['operation']), Number(r['calls']), Number(r['total_credits']), Number(r['total_cost'])]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  const sorted = (rows: unknown[][]) => [...rows].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+
+  it('DuckDB prices each call from its tokens as the file reader does, exactly', async () => {
+    const db = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
+    const connection = await db.connect();
+    await connection.run(`CREATE TABLE operation_logs AS SELECT * FROM read_csv('${join(work, 'tokens-log.csv').replace(/'/g, "''")}', all_varchar = true)`);
+    const result = await connection.runAndReadAll(emitted('duckdb'));
+    const rows = result.getRowObjectsJson() as Record<string, unknown>[];
+    // DECIMAL arithmetic: the costs are the file audit's to the last digit.
+    expect(rowsOf(rows)).toEqual(sorted(expected()));
+    connection.closeSync();
+  });
+
+  it('SQLite (sql.js) gives the same, to floating-point precision', async () => {
+    const SQL = await initSqlJs();
+    const db = new SQL.Database();
+    const lines = readFileSync(join(work, 'tokens-log.csv'), 'utf8').trimEnd().split('\n');
+    db.run(`CREATE TABLE operation_logs (${lines[0]!.split(',').map((c) => `"${c}" TEXT`).join(', ')})`);
+    const insert = db.prepare(`INSERT INTO operation_logs VALUES (${lines[0]!.split(',').map(() => '?').join(', ')})`);
+    for (const line of lines.slice(1)) insert.run(line.split(','));
+    insert.free();
+    const [result] = db.exec(emitted('sqlite'));
+    const rows = result!.values.map((v) => Object.fromEntries(result!.columns.map((c, i) => [c, v[i]])));
+    const want = sorted(expected());
+    rowsOf(rows).forEach((row, i) => {
+      expect(row.slice(0, 3)).toEqual(want[i]!.slice(0, 3));
+      expect(Math.abs(Number(row[3]) - Number(want[i]![3]))).toBeLessThanOrEqual(1e-12 * Number(want[i]![3]));
+    });
+    db.close();
+  });
+
+  it('refuses a price the dialect’s decimal type would round', () => {
+    const own = tempDir();
+    writeFileSync(join(own, 'prices.yaml'), 'tiny: { input: 0.0000001, output: 0.5 }\n');
+    writeFileSync(join(own, 'costs.csv'), 'operation,model,input_tokens,output_tokens\nchat,tiny,1000,100\n');
+    expect(credits(['design', 'costs.csv', '--prices', 'prices.yaml'], { cwd: own }).code).toBe(0);
+    const result = credits(['audit', '--emit-sql', 'duckdb'], { cwd: own });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("design.prices: tiny's input price 0.0000000000001 per token has more than the 12 decimal places of DECIMAL(38, 12)");
+    expect(credits(['audit', '--emit-sql', 'postgres'], { cwd: own }).code).toBe(0);
+  });
+
+  describe('--db on PostgreSQL (PGlite)', () => {
+    let server: Awaited<ReturnType<typeof startPostgres>>;
+    beforeAll(async () => {
+      server = await startPostgres();
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      const lines = readFileSync(join(work, 'tokens-log.csv'), 'utf8').trimEnd().split('\n');
+      await client.query('CREATE TABLE operation_logs ("timestamp" timestamptz, customer_id text, operation text, model text, input_tokens bigint, output_tokens bigint, cached_input_tokens bigint)');
+      for (const line of lines.slice(1)) await client.query('INSERT INTO operation_logs VALUES ($1, $2, $3, $4, $5, $6, $7)', line.split(','));
+      await client.query(`CREATE TABLE with_unknown AS SELECT * FROM operation_logs`);
+      await client.query(`INSERT INTO with_unknown VALUES ('2026-11-02T00:00:00Z', 'c1', 'chat', 'gpt-5', 10, 10, 0)`);
+      await client.end();
+    }, 60_000);
+    afterAll(async () => server?.stop());
+
+    it('reports exactly what the file audit of the same calls reports', async () => {
+      const result = await creditsAsync(['audit', '--db', server.url, '--json', '--top', '3'], { cwd: work });
+      expect(result.code, result.stderr).toBeLessThan(2);
+      const doc = JSON.parse(result.stdout);
+      delete doc.usage;
+      delete doc.log;
+      expect(doc).toEqual(auditJson(work, 'tokens-log.csv'));
+    });
+
+    it('refuses calls of a model the table has no price for, rather than leaving them out', async () => {
+      const result = await creditsAsync(['audit', '--db', server.url, '--relation', 'with_unknown'], { cwd: work });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('with_unknown: operation "chat" has calls that cannot be priced from their tokens');
+    });
   });
 });
