@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../../src/core/decimal.js';
 import { daysFromCivil, instantFromBytes, parseInstant } from '../../src/core/time.js';
-import { type CustomerUse, customerMonth, monthName, monthOf, monthStart, monthWindow, parseMonth, planFit, projectMonth, sortByProjectedShare } from '../../src/core/usage.js';
+import { type CustomerMonth, type CustomerUse, customerMonth, monthName, monthOf, monthStart, monthWindow, parseMonth, planFit, projectMonth, sortByProjectedShare } from '../../src/core/usage.js';
 import { ladderFrom } from '../../src/core/ladder.js';
 import { ByteKeyMap } from '../../src/io/byte-key-map.js';
 
@@ -54,19 +54,23 @@ describe('customers and plans', () => {
     expect(customerMonth(use('c', 2000), window, new Dec('0.001')).usedShare).toBeUndefined();
   });
 
+  /** Planned customers first, by projected share, then the others by projected credits; equal ones by name. */
+  const expectSortedByShare = (sorted: CustomerMonth[]) => {
+    for (let i = 1; i < sorted.length; i++) {
+      const [a, b] = [sorted[i - 1]!, sorted[i]!];
+      if (a.plan && !b.plan) continue;
+      expect(!a.plan && b.plan !== undefined).toBe(false);
+      const [ka, kb] = a.plan ? [a.projectedShare!, b.projectedShare!] : [a.projected, b.projected];
+      expect(ka.gte(kb), `${a.customer} ${ka} before ${b.customer} ${kb}`).toBe(true);
+      if (ka.eq(kb)) expect(a.customer < b.customer).toBe(true);
+    }
+  };
+
   it('sorts by projected share exactly, planned customers first, then by name', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.boolean()), { maxLength: 40 }), (rows) => {
         const customers = rows.map(([credits, planned], i) => customerMonth(use(`c${String(i).padStart(3, '0')}`, credits), window, new Dec('0.001'), planned ? starter : undefined));
-        const sorted = sortByProjectedShare(customers);
-        for (let i = 1; i < sorted.length; i++) {
-          const [a, b] = [sorted[i - 1]!, sorted[i]!];
-          if (a.plan && !b.plan) continue;
-          expect(!a.plan && b.plan !== undefined).toBe(false);
-          const [ka, kb] = a.plan ? [a.projectedShare!, b.projectedShare!] : [a.projected, b.projected];
-          expect(ka.gte(kb)).toBe(true);
-          if (ka.eq(kb)) expect(a.customer < b.customer).toBe(true);
-        }
+        expectSortedByShare(sortByProjectedShare(customers));
       }),
     );
   });
@@ -81,15 +85,7 @@ describe('customers and plans', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(credits, fc.integer({ min: -1, max: 2 })), { maxLength: 40 }), (rows) => {
         const customers = rows.map(([used, plan], i) => customerMonth({ customer: `c${String(i).padStart(3, '0')}`, calls: 1, credits: used, operations: () => [] }, window, new Dec('0.001'), plans[plan]));
-        const sorted = sortByProjectedShare(customers);
-        for (let i = 1; i < sorted.length; i++) {
-          const [a, b] = [sorted[i - 1]!, sorted[i]!];
-          if (a.plan && !b.plan) continue;
-          expect(!a.plan && b.plan !== undefined).toBe(false);
-          const [ka, kb] = a.plan ? [a.projectedShare!, b.projectedShare!] : [a.projected, b.projected];
-          expect(ka.gte(kb), `${a.customer} ${ka} before ${b.customer} ${kb}`).toBe(true);
-          if (ka.eq(kb)) expect(a.customer < b.customer).toBe(true);
-        }
+        expectSortedByShare(sortByProjectedShare(customers));
       }),
       { numRuns: 500 },
     );
