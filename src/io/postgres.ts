@@ -33,7 +33,10 @@ async function onRelation<T>(url: string, sql: AuditSqlOptions, doing: string, w
     }
     if (tokens) {
       if (!names.has(tokens.model)) throw missing(tokens.model, 'model');
+      // A kind of token the relation has no column for is one its calls have none of, as in a file; a column named by --column must be there.
       const kinds = (['input_tokens', 'output_tokens', 'cached_input_tokens'] as const).filter((k) => tokens![k] !== undefined && !names.has(tokens![k]!));
+      const mapped = kinds.find((k) => tokens![k] !== k);
+      if (mapped) throw missing(tokens[mapped]!, mapped);
       tokens = { ...tokens };
       for (const kind of kinds) delete tokens[kind];
       if (!tokens.input_tokens && !tokens.output_tokens && !tokens.cached_input_tokens) throw missing(sql.tokens!.input_tokens ?? 'input_tokens', 'input_tokens');

@@ -296,6 +296,15 @@ describe('credits audit of a token log, in SQL engines', () => {
       expect(doc).toEqual(auditJson(work, 'tokens-log.csv'));
     });
 
+    it('names a model or token column the relation lacks (exit 2)', async () => {
+      const result = await creditsAsync(['audit', '--db', server.url, '--column', 'model=llm'], { cwd: work });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('/operation_logs has no column "llm" for model (columns: timestamp, customer_id, operation, model,');
+      const tokens = await creditsAsync(['audit', '--db', server.url, '--column', 'input_tokens=prompt'], { cwd: work });
+      expect(tokens.code).toBe(2);
+      expect(tokens.stderr).toContain('has no column "prompt" for input_tokens');
+    });
+
     it('refuses calls of a model the table has no price for, rather than leaving them out', async () => {
       const result = await creditsAsync(['audit', '--db', server.url, '--relation', 'with_unknown'], { cwd: work });
       expect(result.code).toBe(2);
