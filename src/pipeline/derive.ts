@@ -206,6 +206,8 @@ export interface CostsRead {
   fromRates: boolean;
   /** Whether costs came from tokens × model prices. */
   fromTokens: boolean;
+  /** The file's sha256, hashed once: a pin search designs the same bytes again dozens of times. */
+  sha256: string;
 }
 
 /**
@@ -218,7 +220,7 @@ function readOperations(source: Source, delimiter: string, settings: Settings): 
   const overridden = new Set(Object.keys(settings.flagMultipliers));
   const format = settings.decimalMark !== undefined ? { decimalMark: settings.decimalMark } : {};
   const fast = fastCosts(source, { columns: settings.columns, currency: settings.currency, delimiter, ...format }, settings.stat, overridden);
-  if (fast) return { costs: { file: source.name, samples: fast.samples, hasVolumeColumn: fast.hasVolumeColumn, fromRates: false, fromTokens: false }, operations: fast.operations };
+  if (fast) return { costs: { file: source.name, samples: fast.samples, hasVolumeColumn: fast.hasVolumeColumn, fromRates: false, fromTokens: false, sha256: sha256(source.bytes) }, operations: fast.operations };
   if (source.bytes.length > GENERAL_CSV_LIMIT) {
     throw new CliError(
       `${source.name}: larger than ${GENERAL_CSV_LIMIT / 1024 / 1024} MiB and not in the form read quickly (a cost column of plain decimals such as 0.000213, no quotes); aggregate it first, or write it in that form`,
@@ -226,7 +228,7 @@ function readOperations(source: Source, delimiter: string, settings: Settings): 
   }
   const read = readCosts(parseCsv(source, delimiter), { columns: settings.columns, rates: settings.rates, currency: settings.currency, ...format, ...(settings.prices && { prices: settings.prices }) });
   return {
-    costs: { file: read.file, samples: read.samples.length, hasVolumeColumn: read.hasVolumeColumn, fromRates: read.fromRates, fromTokens: read.fromTokens },
+    costs: { file: read.file, samples: read.samples.length, hasVolumeColumn: read.hasVolumeColumn, fromRates: read.fromRates, fromTokens: read.fromTokens, sha256: sha256(source.bytes) },
     operations: groupSamples(read.samples, settings.stat, read.hasVolumeColumn, overridden),
   };
 }
@@ -256,7 +258,7 @@ export function deriveTable(
       {
         currency: settings.currency,
         design: recordOf(settings, result, delimiter),
-        source: { file: sourcePath(costsPath, context.tablePath), sha256: sha256(source.bytes) },
+        source: { file: sourcePath(costsPath, context.tablePath), sha256: costs.sha256 },
       },
       context.previous,
     );
