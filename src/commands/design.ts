@@ -14,6 +14,9 @@ import { tableFindings } from '../pipeline/findings.js';
 
 export type DesignOptions = DesignFlagOptions & { costs: string };
 
+/** Costs files from this size on show a progress bar (on a terminal): below it, reading takes well under a second. */
+const PROGRESS_FROM = 16 * 1024 * 1024;
+
 export async function designCommand(options: DesignOptions, ui: Ui): Promise<number> {
   if (ui.json && options.out === STDIN) throw new CliError('--json and -o - would both print the table on stdout; choose one');
   const previous: LoadedTable | undefined =
@@ -27,10 +30,18 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
   const prices = pricing ? await pricing.designPrices(options.prices, previous?.table, options.out, sourcePath) : undefined;
   if (prices) settings.prices = prices;
   const source = await readSource(options.costs, 'costs file', COSTS_LIMIT);
-  const result = deriveTable(source, options.costs, settings, {
-    tablePath: options.out,
-    ...(previous && { previous: previous.table }),
-  });
+  // Raw samples run to millions of rows: on a terminal, a large file shows how far the reading is.
+  const progress = source.bytes.length >= PROGRESS_FROM ? ui.progress?.() : undefined;
+  let result;
+  try {
+    result = deriveTable(source, options.costs, settings, {
+      tablePath: options.out,
+      ...(previous && { previous: previous.table }),
+      ...(progress && { progress: progress.update }),
+    });
+  } finally {
+    progress?.done();
+  }
   if ((options.rate?.length ?? 0) > 0 && !result.costs.fromRates) {
     result.warnings.unshift(`${source.name} has a cost column, so --rate is not used`);
   }

@@ -12,6 +12,7 @@ const COST_SCALE = 12;
 const VOLUME_SCALE = 6;
 const COST_DIVISOR = new Dec(10).pow(COST_SCALE);
 const MAX_LINE = 1024 * 1024;
+const PROGRESS_EVERY = 8 * 1024 * 1024;
 
 /** What the fast path read: the operations as groupSamples would give them, and how many rows. */
 export interface FastCosts {
@@ -82,6 +83,8 @@ export function fastCosts(
   options: Pick<CostsOptions, 'columns' | 'currency'> & { delimiter: string; decimalMark?: DecimalMark },
   stat: Stat,
   overridden: ReadonlySet<string>,
+  /** Called now and then with the bytes scanned and the total (a progress bar for a large file). */
+  progress?: (read: number, total: number) => void,
 ): FastCosts | undefined {
   const buf = source.bytes;
   if (options.decimalMark === 'comma' || options.delimiter.length !== 1 || buf.includes(0x22)) return undefined;
@@ -160,11 +163,28 @@ export function fastCosts(
   let field = 0;
   let fieldStart = headerEnd + 1;
   let lineStart = fieldStart;
+  /** Takes the line that ends at `i` (a LF, or the end of the buffer); false when the general reader must decide. */
+  const endLine = (i: number): boolean => {
+    if (i - lineStart > MAX_LINE) return false;
+    const end = i > fieldStart && buf[i - 1] === CR ? i - 1 : i;
+    if (field > 0 || end > fieldStart) {
+      if (field < width) {
+        starts[field] = fieldStart;
+        ends[field] = end;
+      }
+      if (!record(field + 1)) return false;
+    }
+    field = 0;
+    lineStart = fieldStart = i + 1;
+    if (progress && i >= reported + PROGRESS_EVERY) progress((reported = i), buf.length);
+    return true;
+  };
+  let reported = 0;
   // Every byte that matters (LF, CR, the delimiter) is at most `top`: one comparison passes over the rest.
   const top = Math.max(delimiter, CR);
-  // The buffer's end is read as one more LF, so a last line without one is taken too.
-  for (let i = fieldStart, length = buf.length; i <= length; i++) {
-    const c = i < length ? buf[i]! : LF;
+  const length = buf.length;
+  for (let i = fieldStart; i < length; i++) {
+    const c = buf[i]!;
     if (c > top) continue;
     if (c === delimiter) {
       if (field < width) {
@@ -174,20 +194,13 @@ export function fastCosts(
       field++;
       fieldStart = i + 1;
     } else if (c === LF) {
-      if (i - lineStart > MAX_LINE) return undefined;
-      const end = i > fieldStart && buf[i - 1] === CR ? i - 1 : i;
-      if (field > 0 || end > fieldStart) {
-        if (field < width) {
-          starts[field] = fieldStart;
-          ends[field] = end;
-        }
-        if (!record(field + 1)) return undefined;
-      }
-      field = 0;
-      lineStart = fieldStart = i + 1;
+      if (!endLine(i)) return undefined;
     } else if (c === CR && buf[i + 1] !== LF) return undefined;
   }
+  // A last line without a LF is taken too.
+  if (lineStart < length && !endLine(length)) return undefined;
   if (rows === 0) return undefined;
+  progress?.(length, length);
 
   const volumesKnown = volume >= 0 || groups.size < rows;
   const operations = [...groups.values()].map((g): OperationCost => {
@@ -200,8 +213,54 @@ export function fastCosts(
   return { operations, samples: rows, hasVolumeColumn: volume >= 0 };
 }
 
-/** percentileOf of samples.ts over integer units: sorted as numbers (in place), decimals only at the two ranks it reads. */
+/**
+ * percentileOf of samples.ts over integer units, without sorting them: the
+ * lower of the two ranks it reads is selected in place, and the upper is the
+ * smallest value after it. Decimals appear only for those two.
+ */
 function percentileOfUnits(values: Float64Array, stat: Stat): Dec {
-  const sorted = values.sort();
-  return percentileOf(sorted.length, new Dec(stat.slice(1)).dividedBy(100), (i) => new Dec(sorted[i]!).dividedBy(COST_DIVISOR));
+  const p = new Dec(stat.slice(1)).dividedBy(100);
+  const lo = p.times(values.length - 1).floor().toNumber();
+  selectInPlace(values, lo);
+  let above = values[lo]!;
+  if (lo + 1 < values.length) {
+    above = values[lo + 1]!;
+    for (let i = lo + 2; i < values.length; i++) if (values[i]! < above) above = values[i]!;
+  }
+  return percentileOf(values.length, p, (i) => new Dec(i === lo ? values[lo]! : above).dividedBy(COST_DIVISOR));
+}
+
+/**
+ * Reorders `values` so that values[k] is what a sort would put there, with
+ * nothing larger before it and nothing smaller after: quickselect (Hoare's
+ * partition around a median of three), which sorts what is left instead once
+ * pivots have gone badly too often, so it is never much slower than a sort.
+ */
+function selectInPlace(values: Float64Array, k: number): void {
+  let lo = 0;
+  let hi = values.length - 1;
+  let budget = 2 * Math.ceil(Math.log2(values.length + 1));
+  while (hi > lo) {
+    if (budget-- === 0) {
+      values.subarray(lo, hi + 1).sort();
+      return;
+    }
+    const [a, b, c] = [values[lo]!, values[(lo + hi) >>> 1]!, values[hi]!];
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = t;
+      }
+    }
+    // Now values[lo..j] ≤ pivot ≤ values[i..hi], and what lies between equals the pivot.
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
 }

@@ -216,10 +216,10 @@ export interface CostsRead {
  * object per row; anything else, and any row that would be refused, takes
  * the general reader, which reports it with its line.
  */
-function readOperations(source: Source, delimiter: string, settings: Settings): { costs: CostsRead; operations: OperationCost[] } {
+function readOperations(source: Source, delimiter: string, settings: Settings, progress?: (read: number, total: number) => void): { costs: CostsRead; operations: OperationCost[] } {
   const overridden = new Set(Object.keys(settings.flagMultipliers));
   const format = settings.decimalMark !== undefined ? { decimalMark: settings.decimalMark } : {};
-  const fast = fastCosts(source, { columns: settings.columns, currency: settings.currency, delimiter, ...format }, settings.stat, overridden);
+  const fast = fastCosts(source, { columns: settings.columns, currency: settings.currency, delimiter, ...format }, settings.stat, overridden, progress);
   if (fast) return { costs: { file: source.name, samples: fast.samples, hasVolumeColumn: fast.hasVolumeColumn, fromRates: false, fromTokens: false, sha256: sha256(source.bytes) }, operations: fast.operations };
   if (source.bytes.length > GENERAL_CSV_LIMIT) {
     throw new CliError(
@@ -241,13 +241,13 @@ export function deriveTable(
   source: Source,
   costsPath: string,
   settings: Settings,
-  context: { tablePath: string; previous?: CreditTable; read?: Pick<Derivation, 'costs' | 'operations'> },
+  context: { tablePath: string; previous?: CreditTable; read?: Pick<Derivation, 'costs' | 'operations'>; progress?: (read: number, total: number) => void },
 ): Derivation {
   return reported(source.name, () => {
     const warnings: string[] = [];
     const delimiter = settings.delimiter ?? detectDelimiter(source.name, source.bytes);
     // A derivation of the same costs with other choices (a pin) reuses what reading them found.
-    const { costs, operations } = context.read ? { costs: context.read.costs, operations: context.read.operations.map((o) => ({ ...o })) } : readOperations(source, delimiter, settings);
+    const { costs, operations } = context.read ? { costs: context.read.costs, operations: context.read.operations.map((o) => ({ ...o })) } : readOperations(source, delimiter, settings, context.progress);
     for (const op of operations) {
       const recorded = settings.recordedMultipliers[op.operation];
       if (op.multiplier === undefined && recorded !== undefined) op.multiplier = recorded;

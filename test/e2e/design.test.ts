@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -189,4 +189,21 @@ describe('the other fixtures', () => {
     expect(p90.operations.search.cost).toBe(0.000172);
     expect(p90.design.stat).toBe('p90');
   });
+});
+
+describe('a large file of raw samples', () => {
+  it('shows a progress bar on a terminal, and none when stderr is not one', async () => {
+    const { Terminal } = await import('../support/pty.js');
+    const dir = tempDir();
+    const rows = Array.from({ length: 1_400_000 }, (_, i) => `op_${i % 7},0.000${100 + (i % 900)}`);
+    writeFileSync(join(dir, 'samples.csv'), `operation,cost\n${rows.join('\n')}\n`);
+    // Over the size from which reading shows its progress.
+    expect(statSync(join(dir, 'samples.csv')).size).toBeGreaterThan(16 * 1024 * 1024);
+    const term = new Terminal(['design', 'samples.csv', '--stat', 'p95', '--dry-run'], dir);
+    expect(await term.exited).toBe(0);
+    expect(term.text).toMatch(/\[#+-*\] \d+% [\d.]+ MB/);
+    const piped = credits(['design', 'samples.csv', '--stat', 'p95', '--dry-run'], { cwd: dir });
+    expect(piped.code).toBe(0);
+    expect(piped.stderr).toBe('Dry run: credits.yaml not written.\n');
+  }, 60_000);
 });

@@ -53,6 +53,30 @@ describe('the fast path of reading samples', () => {
     );
   });
 
+  it('selects percentiles exactly from many samples in any order: sorted, reversed, repeated, few distinct', () => {
+    const orders = ['random', 'sorted', 'reversed', 'organ pipe'] as const;
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 3000 }),
+        fc.constantFrom(...orders),
+        fc.constantFrom<Stat>('p50', 'p90', 'p95', 'p99'),
+        (draws, order, stat) => {
+          let units = draws.map((d) => d * 250);
+          if (order === 'sorted') units = [...units].sort((a, b) => a - b);
+          if (order === 'reversed') units = [...units].sort((a, b) => b - a);
+          if (order === 'organ pipe') {
+            const up = [...units].sort((a, b) => a - b);
+            units = [...up.filter((_, i) => i % 2 === 0), ...up.filter((_, i) => i % 2 === 1).reverse()];
+          }
+          const csv = `operation,cost\n${units.map((u) => `op,0.${String(u).padStart(6, '0')}`).join('\n')}\n`;
+          const fast = fastCosts({ name: 'costs.csv', bytes: Buffer.from(csv) }, { columns: {}, currency: 'USD', delimiter: ',' }, stat, new Set());
+          expect(fast!.operations[0]!.cost.toFixed()).toBe(general(csv, stat, new Set())[0]!.cost.toFixed());
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('leaves to the general reader what only it reads, or refuses', () => {
     const fast = (csv: string) => fastCosts({ name: 'costs.csv', bytes: Buffer.from(csv) }, { columns: {}, currency: 'USD', delimiter: ',' }, 'mean', new Set());
     for (const csv of [
