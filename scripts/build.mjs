@@ -31,8 +31,8 @@ const tableValidator = {
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
-  // The usage worker is an entry of its own: worker threads load it by path; lib/index is the library.
-  entryPoints: [join(root, 'src/main.ts'), join(root, 'src/io/usage-worker.ts'), join(root, 'src/lib/index.ts')],
+  // The usage and costs workers are entries of their own: worker threads load them by path; lib/index is the library.
+  entryPoints: [join(root, 'src/main.ts'), join(root, 'src/io/usage-worker.ts'), join(root, 'src/io/costs-worker.ts'), join(root, 'src/lib/index.ts')],
   outbase: join(root, 'src'),
   outdir: join(root, 'dist'),
   bundle: true,

@@ -12,7 +12,7 @@ import { STDIN, COSTS_LIMIT, readSource } from '../io/source.js';
 import { loadTable } from '../io/table.js';
 import { type CheckReport, renderCheckGithub, renderCheckJson, renderCheckMarkdown, renderCheckText, verdict } from '../render/check.js';
 import type { Ui } from '../ui.js';
-import { type Derivation, deriveTable, redesignRecorded, resolveSettings } from '../pipeline/derive.js';
+import { type Derivation, deriveTable, readLargeSamples, redesignRecorded, resolveSettings } from '../pipeline/derive.js';
 import { tableFindings } from '../pipeline/findings.js';
 import { exportDrift } from '../pipeline/export-drift.js';
 
@@ -60,10 +60,12 @@ export async function checkCommand(options: CheckOptions, ui: Ui, env: NodeJS.Pr
   const pricing = table.design.prices ? await import('../pipeline/prices.js') : undefined;
   const prices = pricing?.recordedPrices(table, options.table);
   if (prices) settings.prices = prices;
-  const source = await readSource(costsPath, 'costs file', COSTS_LIMIT);
+  // A large file of raw samples is read on worker threads, never held whole.
+  const large = await readLargeSamples(costsPath, settings);
+  const source = large?.source ?? (await readSource(costsPath, 'costs file', COSTS_LIMIT));
   let current: Derivation;
   try {
-    current = deriveTable(source, costsPath, settings, { tablePath: options.table, previous: table });
+    current = deriveTable(source, costsPath, settings, { tablePath: options.table, previous: table, ...(large && { read: large.read }) });
   } catch (error) {
     throw options.costs === undefined ? withoutContent(error, costsPath) : error;
   }

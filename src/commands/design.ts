@@ -9,7 +9,7 @@ import { CliError } from '../io/errors.js';
 import { STDIN, COSTS_LIMIT, readSource } from '../io/source.js';
 import { type LoadedTable, loadTable, renderTable } from '../io/table.js';
 import type { Ui } from '../ui.js';
-import { deriveTable, resolveSettings, sourcePath } from '../pipeline/derive.js';
+import { deriveTable, readLargeSamples, resolveSettings, sourcePath } from '../pipeline/derive.js';
 import { tableFindings } from '../pipeline/findings.js';
 
 export type DesignOptions = DesignFlagOptions & { costs: string };
@@ -29,15 +29,18 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
   const pricing = options.prices !== undefined || previous?.table.design.prices ? await import('../pipeline/prices.js') : undefined;
   const prices = pricing ? await pricing.designPrices(options.prices, previous?.table, options.out, sourcePath) : undefined;
   if (prices) settings.prices = prices;
-  const source = await readSource(options.costs, 'costs file', COSTS_LIMIT);
-  // Raw samples run to millions of rows: on a terminal, a large file shows how far the reading is.
-  const progress = source.bytes.length >= PROGRESS_FROM ? ui.progress?.() : undefined;
+  // Raw samples run to millions of rows: a large file is read on worker threads, and on a terminal shows how far the reading is.
+  let progress = ui.progress?.();
   let result;
+  let source;
   try {
+    const large = await readLargeSamples(options.costs, settings, progress?.update);
+    source = large?.source ?? (await readSource(options.costs, 'costs file', COSTS_LIMIT));
+    if (!large && source.bytes.length < PROGRESS_FROM) progress = undefined;
     result = deriveTable(source, options.costs, settings, {
       tablePath: options.out,
       ...(previous && { previous: previous.table }),
-      ...(progress && { progress: progress.update }),
+      ...(large ? { read: large.read } : progress && { progress: progress.update }),
     });
   } finally {
     progress?.done();

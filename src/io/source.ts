@@ -19,9 +19,16 @@ const READ_LIMIT = 64 * 1024 * 1024;
  * must stay under READ_LIMIT (see pipeline/derive.ts).
  */
 export const COSTS_LIMIT = 256 * 1024 * 1024;
+/**
+ * Raw samples in that form in a file of 16 MiB or more are streamed on worker
+ * threads instead, never held whole: memory is then about 8 bytes a sample
+ * for a percentile (some 500 MB at this size) and next to nothing for a mean
+ * or a max. Past this, aggregate first.
+ */
+export const STREAMED_COSTS_LIMIT = 1024 * 1024 * 1024;
 export const GENERAL_CSV_LIMIT = READ_LIMIT;
 
-function tooLarge(name: string, what: string, limit: number): CliError {
+export function tooLarge(name: string, what: string, limit: number): CliError {
   return new CliError(`${name}: larger than the ${limit / 1024 / 1024} MiB a ${what} may be`);
 }
 

@@ -4,6 +4,7 @@ import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { lineBounds, lineStart } from './file-lines.js';
 import { ExactSum } from '../core/exact-sum.js';
 import { detectDelimiter } from './csv.js';
 import { CliError } from './errors.js';
@@ -14,17 +15,6 @@ import type { PackedCustomers, WorkerResult, WorkerTask } from './usage-worker.j
 
 /** The bundled worker sits at dist/io/usage-worker.js; chunks live in dist/chunks/. */
 const WORKER = new URL('../io/usage-worker.js', import.meta.url);
-
-/** The offset just after the first LF at or after `from`, or the end of the file. */
-async function lineStart(handle: import('node:fs/promises').FileHandle, from: number, size: number): Promise<number> {
-  const buffer = Buffer.alloc(64 * 1024);
-  for (let at = from; at < size; at += buffer.length) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, at);
-    const nl = buffer.subarray(0, bytesRead).indexOf(0x0a);
-    if (nl >= 0) return at + nl + 1;
-  }
-  return size;
-}
 
 /**
  * Sums a large log on several threads: the file is cut at line boundaries
@@ -114,9 +104,7 @@ async function readInParallel(path: string, size: number, options: UsageOptions)
     const cr = line.indexOf(0x0d);
     if ((cr >= 0 && cr < line.length - 1) || detectDelimiter(path, line) !== ',') return undefined;
     header = headerFields(path, line);
-    bounds.push(first);
-    for (let i = 1; i < threads; i++) bounds.push(Math.max(bounds[i - 1]!, await lineStart(handle, first + Math.floor(((size - first) * i) / threads), size)));
-    bounds.push(size);
+    bounds.push(...(await lineBounds(handle, first, size, threads)));
   } finally {
     await handle.close();
   }

@@ -1,5 +1,6 @@
 import type { DesignFlagOptions } from '../options.js';
 import { DEFAULTS } from '../defaults.js';
+import { stat } from 'node:fs/promises';
 import { relative, resolve, dirname, sep } from 'node:path';
 import { Dec, ONE } from '../core/decimal.js';
 import { type Design, type DesignParams, design, unknownOperation } from '../core/design.js';
@@ -8,10 +9,10 @@ import type { DecimalMark } from '../core/numbers.js';
 import { type OperationCost, type Stat, groupSamples } from '../core/samples.js';
 import { type CreditTable, type TableDesign, tableFromDesign } from '../core/table.js';
 import { ROLES, type Role, readCosts } from '../io/costs.js';
-import { fastCosts } from '../io/costs-fast.js';
+import { type FastOptions, fastCosts } from '../io/costs-fast.js';
 import { detectDelimiter, parseCsv, snakeCase } from '../io/csv.js';
 import { CliError, InputError } from '../io/errors.js';
-import { GENERAL_CSV_LIMIT, STDIN, type Source } from '../io/source.js';
+import { GENERAL_CSV_LIMIT, STDIN, STREAMED_COSTS_LIMIT, type Source, tooLarge } from '../io/source.js';
 import { sha256 } from '../io/table.js';
 import type { PriceBook } from '../pricing/book.js';
 
@@ -219,7 +220,7 @@ export interface CostsRead {
 function readOperations(source: Source, delimiter: string, settings: Settings, progress?: (read: number, total: number) => void): { costs: CostsRead; operations: OperationCost[] } {
   const overridden = new Set(Object.keys(settings.flagMultipliers));
   const format = settings.decimalMark !== undefined ? { decimalMark: settings.decimalMark } : {};
-  const fast = fastCosts(source, { columns: settings.columns, currency: settings.currency, delimiter, ...format }, settings.stat, overridden, progress);
+  const fast = fastCosts(source, fastOptions(settings, delimiter), settings.stat, overridden, progress);
   if (fast) return { costs: { file: source.name, samples: fast.samples, hasVolumeColumn: fast.hasVolumeColumn, fromRates: false, fromTokens: false, sha256: sha256(source.bytes) }, operations: fast.operations };
   if (source.bytes.length > GENERAL_CSV_LIMIT) {
     throw new CliError(
@@ -230,6 +231,39 @@ function readOperations(source: Source, delimiter: string, settings: Settings, p
   return {
     costs: { file: read.file, samples: read.samples.length, hasVolumeColumn: read.hasVolumeColumn, fromRates: read.fromRates, fromTokens: read.fromTokens, sha256: sha256(source.bytes) },
     operations: groupSamples(read.samples, settings.stat, read.hasVolumeColumn, overridden),
+  };
+}
+
+function fastOptions(settings: Settings, delimiter: string): FastOptions {
+  return { columns: settings.columns, currency: settings.currency, delimiter, ...(settings.decimalMark !== undefined && { decimalMark: settings.decimalMark }) };
+}
+
+/** Files from this size on are read on worker threads when they are raw samples in the fast path's form. */
+const PARALLEL_FROM = 16 * 1024 * 1024;
+
+/**
+ * A large file of raw samples, read on worker threads without holding it
+ * whole: a Source of its header line alone (what a derivation still reads
+ * of it) and what reading found, for deriveTable's `read`. Undefined for
+ * stdin, a smaller file, or one the fast path cannot take: read it whole.
+ */
+export async function readLargeSamples(
+  path: string,
+  settings: Settings,
+  progress?: (read: number, total: number) => void,
+): Promise<{ source: Source; read: Pick<Derivation, 'costs' | 'operations'> } | undefined> {
+  if (path === STDIN) return undefined;
+  const size = await stat(path).then((s) => (s.isFile() ? s.size : 0), () => 0);
+  if (size < PARALLEL_FROM) return undefined;
+  if (size > STREAMED_COSTS_LIMIT) throw tooLarge(path, 'costs file', STREAMED_COSTS_LIMIT);
+  const { readSamplesInParallel } = await import('../io/costs-parallel.js');
+  const overridden = new Set(Object.keys(settings.flagMultipliers));
+  const found = await readSamplesInParallel(path, size, (header) => fastOptions(settings, settings.delimiter ?? detectDelimiter(path, header)), settings.stat, overridden, progress);
+  if (!found) return undefined;
+  const { fast, header, sha256 } = found;
+  return {
+    source: { name: path, bytes: header },
+    read: { costs: { file: path, samples: fast.samples, hasVolumeColumn: fast.hasVolumeColumn, fromRates: false, fromTokens: false, sha256 }, operations: fast.operations },
   };
 }
 

@@ -192,6 +192,62 @@ describe('the other fixtures', () => {
 });
 
 describe('a large file of raw samples', () => {
+  /**
+   * Over 16 MiB of samples, the size from which they are read on worker threads, in few enough rows (each with a long
+   * note, as exports carry) for the general reader to read quickly; `edit` changes lines (0 is the header).
+   */
+  function samplesFile(dir: string, edit: (lines: string[]) => void = () => undefined, withMultiplier = false): string {
+    const lines = [withMultiplier ? 'operation,cost,note,multiplier' : 'operation,cost,note'];
+    const note = 'traced request; '.repeat(7);
+    for (let i = 0; i < 150_000; i++) lines.push(`op_${i % 7},0.000${100 + ((i * 7919) % 900)},${note}${i}${withMultiplier ? (i % 7 === 3 ? ',1.5' : ',') : ''}`);
+    edit(lines);
+    writeFileSync(join(dir, 'samples.csv'), `${lines.join('\n')}\n`);
+    expect(statSync(join(dir, 'samples.csv')).size).toBeGreaterThan(16 * 1024 * 1024);
+    return join(dir, 'samples.csv');
+  }
+  /** The table designed from the file by path (worker threads) and from stdin (read whole), with the source's name left out. */
+  function bothWays(dir: string, ...args: string[]) {
+    const byPath = credits(['design', 'samples.csv', '--json', '--dry-run', ...args], { cwd: dir });
+    const byStdin = credits(['design', '-', '--json', '--dry-run', ...args], { cwd: dir, input: readFileSync(join(dir, 'samples.csv')) });
+    const table = (run: typeof byPath) => {
+      expect(run.code, run.stderr).toBe(0);
+      const doc = JSON.parse(run.stdout);
+      delete doc.source.file;
+      return doc;
+    };
+    return [table(byPath), table(byStdin)];
+  }
+
+  it('reads the same on worker threads as whole, for every statistic', () => {
+    const dir = tempDir();
+    samplesFile(dir, undefined, true);
+    for (const stat of ['p95', 'p50', 'mean', 'max']) {
+      const [threads, whole] = bothWays(dir, '--stat', stat);
+      expect(threads, stat).toEqual(whole);
+      expect(threads.operations.op_3.multiplier).toBe(1.5);
+    }
+  }, 120_000);
+
+  it('leaves a late quote, and a late bad row, to the general reader, which names its line', () => {
+    const dir = tempDir();
+    samplesFile(dir, (lines) => (lines[140_000] = 'op_2,"0.000150",quoted'));
+    const [threads, whole] = bothWays(dir, '--stat', 'p95');
+    expect(threads).toEqual(whole);
+    samplesFile(dir, (lines) => (lines[140_000] = 'op_2,abc,bad'));
+    const bad = credits(['design', 'samples.csv', '--dry-run'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('samples.csv:140001:2: cost: "abc" is not a number');
+  }, 120_000);
+
+  it('refuses samples that disagree on the multiplier in different parts of the file', () => {
+    const dir = tempDir();
+    // Each thread reads half the file: the first finds only 1.5, the second only 2.
+    samplesFile(dir, (lines) => lines.forEach((line, i) => i > 76_000 && line.endsWith(',1.5') && (lines[i] = `${line.slice(0, -4)},2`)), true);
+    const run = credits(['design', 'samples.csv', '--dry-run'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/op_3.*multiplier/);
+  }, 120_000);
+
   it('shows a progress bar on a terminal, and none when stderr is not one', async () => {
     const { Terminal } = await import('../support/pty.js');
     const dir = tempDir();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,14 @@ describe('size limits', () => {
       stderr: 'error: quoted.csv: larger than 64 MiB and not in the form read quickly (a cost column of plain decimals such as 0.000213, no quotes); aggregate it first, or write it in that form\n',
     });
   }, 60_000);
+
+  it('streams raw samples of any size up to 1 GiB, and refuses a larger file before reading it', async () => {
+    const dir = withTable();
+    // A sparse file: its size is all that is looked at.
+    writeFileSync(join(dir, 'huge.csv'), 'operation,cost\n');
+    truncateSync(join(dir, 'huge.csv'), 1100 * 1024 * 1024);
+    expect(await creditsAsync(['design', 'huge.csv', '--dry-run'], { cwd: dir })).toMatchObject({ code: 2, stderr: 'error: huge.csv: larger than the 1024 MiB a costs file may be\n' });
+  });
 
   it('refuses an enormous single line without reading it into memory', async () => {
     const dir = withTable();

@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Stat } from '../core/samples.js';
+import { EXIT } from '../exit-codes.js';
+import { type FastCosts, type FastOptions, finish, sampleLayout } from './costs-fast.js';
+import type { SampleMessage, SampleTask } from './costs-worker.js';
+import { CliError } from './errors.js';
+import { hashFile, lineBounds, lineStart } from './file-lines.js';
+import { SampleScanner } from './sample-scan.js';
+
+/** The bundled worker sits at dist/io/costs-worker.js; chunks live in dist/chunks/. */
+const WORKER = new URL('../io/costs-worker.js', import.meta.url);
+const MAX_LINE = 1024 * 1024;
+
+/** A large costs file read by the fast path on worker threads: what it read, its header line and its sha256. */
+export interface ParallelSamples {
+  fast: FastCosts;
+  header: Buffer;
+  sha256: string;
+}
+
+/**
+ * Reads raw samples on several threads, each streaming its part of the file
+ * (cut at line starts) through the fast path, while this thread hashes the
+ * file: the file is never held whole, so memory is that of the samples kept.
+ * Undefined when the file is not for the fast path (the caller then reads it
+ * whole and lets the general reader decide), or when there is one core.
+ */
+export async function readSamplesInParallel(
+  path: string,
+  size: number,
+  /** How to read the file, once its header line is known (the delimiter may be detected from it). */
+  optionsFor: (header: Buffer) => FastOptions,
+  stat: Stat,
+  overridden: ReadonlySet<string>,
+  progress?: (read: number, total: number) => void,
+): Promise<ParallelSamples | undefined> {
+  const threads = Math.min(availableParallelism(), 4);
+  if (threads < 2 || !existsSync(fileURLToPath(WORKER))) return undefined;
+  const handle = await open(path, 'r');
+  let header: Buffer;
+  let bounds: number[];
+  try {
+    const first = await lineStart(handle, 0, size);
+    if (first > MAX_LINE || first >= size) return undefined;
+    header = Buffer.alloc(first - 1);
+    await handle.read(header, 0, header.length, 0);
+    bounds = await lineBounds(handle, first, size, threads);
+  } finally {
+    await handle.close();
+  }
+  const layout = sampleLayout(path, header, optionsFor(header), stat, overridden);
+  if (!layout) return undefined;
+
+  let read = header.length + 1;
+  const digest = hashFile(path);
+  digest.catch(() => undefined);
+  const results = await Promise.all(
+    bounds.slice(0, -1).map(
+      (start, i) =>
+        new Promise<SampleMessage>((resolve, reject) => {
+          const task: SampleTask = { path, start, end: bounds[i + 1]!, layout };
+          const worker = new Worker(WORKER, { workerData: task });
+          let answered = false;
+          worker.on('message', (message: SampleMessage) => {
+            if (message.kind === 'progress') {
+              read += message.bytes;
+              progress?.(read, size);
+              return;
+            }
+            answered = true;
+            resolve(message);
+            void worker.terminate();
+          });
+          worker.once('error', () => {
+            answered = true;
+            resolve({ kind: 'general' });
+          });
+          // A worker that ends without a word (killed, out of memory) would leave the read waiting forever.
+          worker.once('exit', (code) => {
+            if (!answered) reject(new CliError(`${path}: a thread reading the costs stopped unexpectedly (exit code ${code}); nothing was reported`, EXIT.INTERNAL));
+          });
+        }),
+    ),
+  );
+  const parts = results.flatMap((r) => (r.kind === 'samples' ? [r.parts] : []));
+  if (parts.length !== results.length) return undefined;
+  const scanner = new SampleScanner(layout);
+  if (!scanner.mergeAll(parts)) return undefined;
+  const fast = finish(scanner, layout, stat);
+  if (!fast) return undefined;
+  return { fast, header, sha256: await digest };
+}

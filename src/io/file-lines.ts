@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { type FileHandle, open } from 'node:fs/promises';
+
+/** The offset just after the first LF at or after `from`, or the end of the file: where a thread's part of a file may start. */
+export async function lineStart(handle: FileHandle, from: number, size: number): Promise<number> {
+  const buffer = Buffer.alloc(64 * 1024);
+  for (let at = from; at < size; at += buffer.length) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, at);
+    const nl = buffer.subarray(0, bytesRead).indexOf(0x0a);
+    if (nl >= 0) return at + nl + 1;
+  }
+  return size;
+}
+
+/** Offsets that cut [first, size) into `parts` ranges at line starts: parts + 1 of them, from `first` to `size`. */
+export async function lineBounds(handle: FileHandle, first: number, size: number, parts: number): Promise<number[]> {
+  const bounds = [first];
+  for (let i = 1; i < parts; i++) bounds.push(Math.max(bounds[i - 1]!, await lineStart(handle, first + Math.floor(((size - first) * i) / parts), size)));
+  bounds.push(size);
+  return bounds;
+}
+
+/**
+ * Calls `take` with the bytes of [start, end) of a file, a chunk at a time,
+ * each ending just after a LF (the last may end without one), in one buffer
+ * used again for every chunk: reading a file of any size holds a megabyte or
+ * two. `take` must not keep the buffer. A line longer than `maxLine` stops
+ * the read with false, as does `take` returning false.
+ */
+export async function forEachLines(path: string, start: number, end: number, maxLine: number, take: (buf: Buffer, length: number, last: boolean) => boolean): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(Math.max(1 << 20, maxLine * 2));
+    let kept = 0;
+    for (let at = start; at < end || kept > 0; ) {
+      const { bytesRead } = at < end ? await handle.read(buf, kept, Math.min(buf.length - kept, end - at), at) : { bytesRead: 0 };
+      at += bytesRead;
+      const length = kept + bytesRead;
+      if (bytesRead === 0 || at >= end) return take(buf, length, true);
+      const last = buf.lastIndexOf(0x0a, length - 1);
+      if (last < 0) {
+        if (length > maxLine) return false;
+        if (length === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]);
+        kept = length;
+        continue;
+      }
+      if (!take(buf, last + 1, false)) return false;
+      // The start of the line the next read ends moves to the front.
+      kept = length - last - 1;
+      buf.copy(buf, 0, last + 1, length);
+    }
+    return true;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The sha256 of a file, read through one buffer. */
+export async function hashFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return hash.digest('hex');
+      hash.update(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+}
