@@ -9,3 +9,9 @@ declare module '#table-validator' {
   const validate: ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
   export default validate;
 }
+
+declare module 'cli-table3/src/utils.js' {
+  /** The widest line of a cell as a terminal shows it (colour codes take no width). */
+  const utils: { strlen(text: string): number };
+  export default utils;
+}

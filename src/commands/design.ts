@@ -49,7 +49,6 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
     result.warnings.unshift(`${source.name} has a cost column, so --rate is not used`);
   }
 
-  const yaml = renderTable(result.table, options.out, previous);
   // The verdict is check's own, on the table as it will be committed.
   const findings = sortFindings(
     tableFindings({ table: result.table, recorded: result.design, current: result, floor: settings.floor, source, costsPath: options.costs, tablePath: options.out, settings }),
@@ -79,6 +78,7 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
     ui.err(renderChanges(creditChanges(previous.table, result.table), previous.table.price.display, result.table.price.display));
   }
   if (options.dryRun) ui.err(`Dry run: ${options.out === STDIN ? 'stdout' : options.out} not written.`);
-  else await writeOutput(options.out, yaml, ui);
+  // Rendered only to be written: a dry run has no use for the YAML.
+  else await writeOutput(options.out, renderTable(result.table, options.out, previous), ui);
   return options.failOn !== undefined && options.failOn !== 'none' && failing(findings, options.failOn).length > 0 ? EXIT.FINDINGS : EXIT.OK;
 }
