@@ -35,6 +35,8 @@ async function run(task: SampleTask, report: (bytes: number) => void): Promise<S
 
 if (parentPort) {
   const port = parentPort;
+  // For the robustness tests only: a worker that dies without a word, as one killed by the system would.
+  if (process.env['CREDITS_TEST_WORKER_EXIT'] === '1') process.exit(3);
   const send = (message: SampleMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   run(workerData as SampleTask, (bytes) => send({ kind: 'progress', bytes })).then(
     // Each operation's costs are moved to the main thread, not copied.

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -188,7 +188,7 @@ describe('hostile operation names', () => {
 });
 
 describe('a reading thread that dies', () => {
-  it('fails the audit with a clear error instead of hanging', async () => {
+  it('fails the audit and the design with a clear error instead of hanging', async () => {
     const dir = tempDir();
     copyFileSync(join(FIXTURES, 'image-api.csv'), join(dir, 'costs.csv'));
     expect(credits(['design', 'costs.csv'], { cwd: dir }).code).toBe(0);
@@ -203,5 +203,11 @@ describe('a reading thread that dies', () => {
     }
     expect(run.code).toBe(70);
     expect(run.stderr).toBe('error: usage.csv: a thread reading the log stopped unexpectedly (exit code 3); nothing was reported\n');
+    // The same for raw samples streamed on worker threads, and no table is written.
+    writeFileSync(join(dir, 'samples.csv'), `operation,cost\n${'search,0.00021\n'.repeat(Math.ceil((17 * 1024 * 1024) / 15))}`);
+    const design = await creditsAsync(['design', 'samples.csv', '-o', 'samples.yaml'], { cwd: dir, env: { CREDITS_TEST_WORKER_EXIT: '1' } });
+    expect(design.code).toBe(70);
+    expect(design.stderr).toBe('error: samples.csv: a thread reading the costs stopped unexpectedly (exit code 3); nothing was reported\n');
+    expect(existsSync(join(dir, 'samples.yaml'))).toBe(false);
   }, 60_000);
 });
