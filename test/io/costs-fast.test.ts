@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { groupSamples, type Stat } from '../../src/core/samples.js';
 import { readCosts } from '../../src/io/costs.js';
-import { fastCosts } from '../../src/io/costs-fast.js';
+import { fastCosts, finish, sampleLayout } from '../../src/io/costs-fast.js';
+import { SampleScanner } from '../../src/io/sample-scan.js';
 import { parseCsv } from '../../src/io/csv.js';
 
 const STATS: Stat[] = ['mean', 'p50', 'p90', 'p95', 'p99', 'max'];
@@ -74,6 +75,47 @@ describe('the fast path of reading samples', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('reads the same in parts on several threads as whole: any cuts at line starts, any chunking within a part', () => {
+    fc.assert(
+      fc.property(
+        fc.array(row, { minLength: 1, maxLength: 80 }),
+        fc.constantFrom(...STATS),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.integer({ min: 1, max: 64 }),
+        (rows, stat, withMultiplier, cutsAt, chunk) => {
+          const head = ['operation', 'cost', 'volume', ...(withMultiplier ? ['multiplier'] : [])];
+          const csv = [head.join(','), ...rows.map((r) => [r.op, r.cost, r.volume, ...(withMultiplier ? [r.multiplier] : [])].join(','))].join('\n') + '\n';
+          const bytes = Buffer.from(csv);
+          const whole = fastCosts({ name: 'costs.csv', bytes }, { columns: {}, currency: 'USD', delimiter: ',' }, stat, new Set());
+          const first = bytes.indexOf(10);
+          const layout = sampleLayout('costs.csv', bytes.subarray(0, first), { columns: {}, currency: 'USD', delimiter: ',' }, stat, new Set())!;
+          // Parts cut at line starts, as the threads take them; each read in chunks that end after a LF, as each thread reads.
+          const starts = [...new Set(cutsAt.map((n) => bytes.indexOf(10, first + 1 + (n % (bytes.length - first))) + 1).filter((at) => at > 0 && at < bytes.length))].sort((a, b) => a - b);
+          const bounds = [first + 1, ...starts, bytes.length];
+          const parts = [];
+          for (let p = 0; p + 1 < bounds.length; p++) {
+            const scanner = new SampleScanner(layout);
+            let ok = true;
+            for (let at = bounds[p]!; at < bounds[p + 1]! && ok; ) {
+              const end = bytes.indexOf(10, Math.min(at + chunk, bounds[p + 1]! - 1)) + 1;
+              ok = scanner.lines(bytes, at, end);
+              at = end;
+            }
+            parts.push(ok ? scanner.parts() : undefined);
+          }
+          const merged = new SampleScanner(layout);
+          const read = parts.every((p) => p !== undefined) && merged.mergeAll(parts) ? finish(merged, layout, stat) : undefined;
+          const plain = (fast: typeof whole) => fast?.operations.map((o) => ({ ...o, cost: o.cost.toFixed(), volume: o.volume?.toFixed(), multiplier: o.multiplier?.toFixed() }));
+          // Samples that disagree on a multiplier are refused both ways; anything read is read alike.
+          expect(plain(read)).toEqual(plain(whole));
+          if (whole) expect(read!.samples).toBe(whole.samples);
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 
