@@ -2,14 +2,12 @@ import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { Stat } from '../core/samples.js';
-import { EXIT } from '../exit-codes.js';
 import { type FastCosts, type FastOptions, finish, sampleLayout } from './costs-fast.js';
 import type { SampleMessage, SampleTask } from './costs-worker.js';
-import { CliError } from './errors.js';
 import { hashFile, lineBounds, lineStart } from './file-lines.js';
 import { SampleScanner } from './sample-scan.js';
+import { runWorker } from './threads.js';
 
 /** The bundled worker sits at dist/io/costs-worker.js; chunks live in dist/chunks/. */
 const WORKER = new URL('../io/costs-worker.js', import.meta.url);
@@ -59,31 +57,19 @@ export async function readSamplesInParallel(
   const digest = hashFile(path);
   digest.catch(() => undefined);
   const results = await Promise.all(
-    bounds.slice(0, -1).map(
-      (start, i) =>
-        new Promise<SampleMessage>((resolve, reject) => {
-          const task: SampleTask = { path, start, end: bounds[i + 1]!, layout };
-          const worker = new Worker(WORKER, { workerData: task });
-          let answered = false;
-          worker.on('message', (message: SampleMessage) => {
-            if (message.kind === 'progress') {
-              read += message.bytes;
-              progress?.(read, size);
-              return;
-            }
-            answered = true;
-            resolve(message);
-            void worker.terminate();
-          });
-          worker.once('error', () => {
-            answered = true;
-            resolve({ kind: 'general' });
-          });
-          // A worker that ends without a word (killed, out of memory) would leave the read waiting forever.
-          worker.once('exit', (code) => {
-            if (!answered) reject(new CliError(`${path}: a thread reading the costs stopped unexpectedly (exit code ${code}); nothing was reported`, EXIT.INTERNAL));
-          });
-        }),
+    bounds.slice(0, -1).map((start, i) =>
+      runWorker<SampleMessage, SampleMessage>(
+        WORKER,
+        { path, start, end: bounds[i + 1]!, layout } satisfies SampleTask,
+        (message) => {
+          if (message.kind !== 'progress') return message;
+          read += message.bytes;
+          progress?.(read, size);
+          return undefined;
+        },
+        { kind: 'general' },
+        `${path}: a thread reading the costs`,
+      ),
     ),
   );
   const parts = results.flatMap((r) => (r.kind === 'samples' ? [r.parts] : []));

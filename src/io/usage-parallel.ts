@@ -1,13 +1,11 @@
-import { EXIT } from '../exit-codes.js';
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { runWorker } from './threads.js';
 import { lineBounds, lineStart } from './file-lines.js';
 import { ExactSum } from '../core/exact-sum.js';
 import { detectDelimiter } from './csv.js';
-import { CliError } from './errors.js';
 import { CREDIT_SCALE, type CustomerUsage, type Ledger, type OperationTotals, type UsageOptions, type UsageTotals, MAX_LINE, headerFields, ledgerFrom, newAggregator } from './usage-scan.js';
 import { LedgerBook } from './usage-ledger.js';
 import { Dec } from '../core/decimal.js';
@@ -110,26 +108,14 @@ async function readInParallel(path: string, size: number, options: UsageOptions)
   }
   const { progress, ...rest } = options;
   const results = await Promise.all(
-    bounds.slice(0, -1).map(
-      (start, i) =>
-        new Promise<WorkerResult>((resolve, reject) => {
-          const task: WorkerTask = { path, start, end: bounds[i + 1]!, header, options: rest };
-          const worker = new Worker(WORKER, { workerData: task });
-          let answered = false;
-          worker.once('message', (result: WorkerResult) => {
-            answered = true;
-            resolve(result);
-            void worker.terminate();
-          });
-          worker.once('error', () => {
-            answered = true;
-            resolve({ kind: 'in-order' });
-          });
-          // A worker that ends without a word (killed, out of memory) would leave the read waiting forever.
-          worker.once('exit', (code) => {
-            if (!answered) reject(new CliError(`${path}: a thread reading the log stopped unexpectedly (exit code ${code}); nothing was reported`, EXIT.INTERNAL));
-          });
-        }),
+    bounds.slice(0, -1).map((start, i) =>
+      runWorker<WorkerResult, WorkerResult>(
+        WORKER,
+        { path, start, end: bounds[i + 1]!, header, options: rest } satisfies WorkerTask,
+        (result) => result,
+        { kind: 'in-order' },
+        `${path}: a thread reading the log`,
+      ),
     ),
   );
   if (results.some((r) => r.kind === 'in-order')) return undefined;
