@@ -9,13 +9,10 @@ import { CliError } from '../io/errors.js';
 import { STDIN, COSTS_LIMIT, readSource } from '../io/source.js';
 import { type LoadedTable, loadTable, renderTable } from '../io/table.js';
 import type { Ui } from '../ui.js';
-import { deriveTable, readLargeSamples, resolveSettings, sourcePath } from '../pipeline/derive.js';
+import { LARGE_COSTS_FROM, deriveTable, readLargeSamples, resolveSettings, sourcePath } from '../pipeline/derive.js';
 import { tableFindings } from '../pipeline/findings.js';
 
 export type DesignOptions = DesignFlagOptions & { costs: string };
-
-/** Costs files from this size on show a progress bar (on a terminal): below it, reading takes well under a second. */
-const PROGRESS_FROM = 16 * 1024 * 1024;
 
 export async function designCommand(options: DesignOptions, ui: Ui): Promise<number> {
   if (ui.json && options.out === STDIN) throw new CliError('--json and -o - would both print the table on stdout; choose one');
@@ -36,7 +33,7 @@ export async function designCommand(options: DesignOptions, ui: Ui): Promise<num
   try {
     const large = await readLargeSamples(options.costs, settings, progress?.update);
     source = large?.source ?? (await readSource(options.costs, 'costs file', COSTS_LIMIT));
-    if (!large && source.bytes.length < PROGRESS_FROM) progress = undefined;
+    if (!large && source.bytes.length < LARGE_COSTS_FROM) progress = undefined;
     result = deriveTable(source, options.costs, settings, {
       tablePath: options.out,
       ...(previous && { previous: previous.table }),

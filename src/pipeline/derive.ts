@@ -238,8 +238,8 @@ function fastOptions(settings: Settings, delimiter: string): FastOptions {
   return { columns: settings.columns, currency: settings.currency, delimiter, ...(settings.decimalMark !== undefined && { decimalMark: settings.decimalMark }) };
 }
 
-/** Files from this size on are read on worker threads when they are raw samples in the fast path's form. */
-const PARALLEL_FROM = 16 * 1024 * 1024;
+/** Files from this size on are read on worker threads when they are raw samples in the fast path's form (and show a progress bar on a terminal). */
+export const LARGE_COSTS_FROM = 16 * 1024 * 1024;
 
 /**
  * A large file of raw samples, read on worker threads without holding it
@@ -254,7 +254,7 @@ export async function readLargeSamples(
 ): Promise<{ source: Source; read: Pick<Derivation, 'costs' | 'operations'> } | undefined> {
   if (path === STDIN) return undefined;
   const size = await stat(path).then((s) => (s.isFile() ? s.size : 0), () => 0);
-  if (size < PARALLEL_FROM) return undefined;
+  if (size < LARGE_COSTS_FROM) return undefined;
   if (size > STREAMED_COSTS_LIMIT) throw tooLarge(path, 'costs file', STREAMED_COSTS_LIMIT);
   const { readSamplesInParallel } = await import('../io/costs-parallel.js');
   const overridden = new Set(Object.keys(settings.flagMultipliers));
