@@ -4,7 +4,7 @@ import { type CustomerMonth, type PlanFit, breakdown } from '../core/usage.js';
 import type { Style } from '../ui.js';
 import { html, markdownCell } from './escape.js';
 import { count, money } from './format.js';
-import { toJson } from './json.js';
+import { JsonText, JsonWriter } from './json.js';
 import { safeText } from './safe-text.js';
 
 /** One versioned result that every format renders. */
@@ -157,7 +157,8 @@ export function renderUsageJson(report: UsageReport): string {
     // The breakdown is the dashboard's: one customer's document has it; every customer's would be mostly breakdown.
     operations: report.customer ? c.operations.map((o) => ({ operation: o.operation, calls: o.calls, credits: o.credits })) : undefined,
   });
-  return toJson({
+  const writer = new JsonWriter();
+  return writer.text({
     schema_version: USAGE_SCHEMA_VERSION,
     log: report.log,
     table: report.table,
@@ -167,7 +168,8 @@ export function renderUsageJson(report: UsageReport): string {
     currency: report.currency,
     per_credit: report.perCredit,
     credits_from: report.creditsFrom,
-    customers: (report.customer ? [report.customer] : report.customers).map(customer),
+    // Each customer written as it is mapped: 50,000 rows of objects never live at once.
+    customers: (report.customer ? [report.customer] : report.customers).map((c) => new JsonText(writer.text(customer(c), 2))),
     plan_fit: report.planFit.map((f) => ({
       plan: f.plan,
       included: f.included,
