@@ -261,6 +261,17 @@ describe('credits audit of a token log, in SQL engines', () => {
     db.close();
   });
 
+  it('inlines the prices in BigQuery’s and Snowflake’s own syntax (no engine here: checked as text)', () => {
+    const bigquery = emitted('bigquery');
+    expect(bigquery).toContain("STRUCT('gpt-4o-mini' AS model, CAST(0.00000015 AS BIGNUMERIC) AS input, CAST(0.0000006 AS BIGNUMERIC) AS output, CAST(0.000000075 AS BIGNUMERIC) AS cached_input)");
+    expect(bigquery).toContain("STRUCT('openai/text-embedding-3-small' AS model, CAST(0.00000002 AS BIGNUMERIC) AS input, CAST(NULL AS BIGNUMERIC) AS output, CAST(NULL AS BIGNUMERIC) AS cached_input)");
+    expect(bigquery).toContain('LEFT JOIN model_prices AS p ON p.model = LOWER(TRIM(l.`model`))');
+    const snowflake = emitted('snowflake');
+    expect(snowflake).toContain('model_prices (model, input, output, cached_input) AS (\n  SELECT column1, column2, column3, column4 FROM VALUES');
+    expect(snowflake).toContain("('gpt-4o-mini', CAST(0.00000015 AS NUMBER(38, 12)), CAST(0.0000006 AS NUMBER(38, 12)), CAST(0.000000075 AS NUMBER(38, 12)))");
+    for (const sql of [bigquery, snowflake]) expect(sql).toContain('CASE WHEN COUNT(cost) < COUNT(*) THEN NULL ELSE SUM(cost) END AS total_cost');
+  });
+
   it('refuses a price the dialect’s decimal type would round', () => {
     const own = tempDir();
     writeFileSync(join(own, 'prices.yaml'), 'tiny: { input: 0.0000001, output: 0.5 }\n');
