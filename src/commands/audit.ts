@@ -49,8 +49,12 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
 
   // A log with a cost column does not depend on the table, so reading it starts first (a bad table is
   // still reported first); a log of tokens waits for the model prices the table records.
-  const early = options.usage !== undefined && (await logHasCost(options.usage, readOptions)) ? readUsage(options.usage, readOptions) : undefined;
+  let started: () => void = () => undefined;
+  const underWay = new Promise<void>((resolve) => (started = resolve));
+  const early = options.usage !== undefined && (await logHasCost(options.usage, readOptions)) ? readUsage(options.usage, { ...readOptions, started }) : undefined;
   early?.catch(() => undefined);
+  // The table is parsed once the log's threads are running, not before they start.
+  if (early) await Promise.race([underWay, early.catch(() => undefined)]);
   const loaded = await loadTable(options.table);
   const { table } = loaded;
   const tokenPrices = table.design.prices ? (await import('../pipeline/prices.js')).tokenPriceText(table.design.prices) : undefined;

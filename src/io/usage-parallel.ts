@@ -106,8 +106,8 @@ async function readInParallel(path: string, size: number, options: UsageOptions)
   } finally {
     await handle.close();
   }
-  const { progress, ...rest } = options;
-  const results = await Promise.all(
+  const { progress, started, ...rest } = options;
+  const running = Promise.all(
     bounds.slice(0, -1).map((start, i) =>
       runWorker<WorkerResult, WorkerResult>(
         WORKER,
@@ -118,6 +118,8 @@ async function readInParallel(path: string, size: number, options: UsageOptions)
       ),
     ),
   );
+  started?.();
+  const results = await running;
   if (results.some((r) => r.kind === 'in-order')) return undefined;
   progress?.(size, size);
   return { header, results };

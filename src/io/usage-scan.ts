@@ -96,6 +96,8 @@ export interface UsageOptions {
   costOptional?: boolean;
   /** Called now and then with bytes read and the total, when known. */
   progress?: (read: number, total: number | undefined) => void;
+  /** Called once the reading is under way (its threads started), so that other work on this thread can wait for that. */
+  started?: () => void;
   /**
    * Sum credits per customer, month and operation instead of cost per
    * operation (credits usage): the log needs operation, timestamp and

@@ -113,6 +113,7 @@ export async function readLedger(path: string, options: UsageOptions & Required<
 const PARALLEL_FROM = 16 * 1024 * 1024;
 
 async function readUsageInOrder<T>(path: string, file: string, size: number | undefined, options: UsageOptions, finish: (aggregator: Aggregator) => T): Promise<T> {
+  options.started?.();
   const stream = path === STDIN ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   const chunks = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let read = 0;
