@@ -8,7 +8,7 @@ import { type AuditSqlOptions, auditSql } from '../core/sql.js';
 import { CliError } from '../io/errors.js';
 import { loadTable } from '../io/table.js';
 import { COST_SCALE, CREDIT_SCALE, type CustomerUsage } from '../io/usage-scan.js';
-import { logHasCost, readUsage } from '../io/usage.js';
+import { logHasColumn, readUsage } from '../io/usage.js';
 import { type AuditReport, auditFailed, auditVerdict, renderAuditGithub, renderAuditJson, renderAuditMarkdown, renderAuditText } from '../render/audit.js';
 import { emitReport } from '../io/output.js';
 import type { Ui } from '../ui.js';
@@ -51,7 +51,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
   // still reported first); a log of tokens waits for the model prices the table records.
   let started: () => void = () => undefined;
   const underWay = new Promise<void>((resolve) => (started = resolve));
-  const early = options.usage !== undefined && (await logHasCost(options.usage, readOptions)) ? readUsage(options.usage, { ...readOptions, started }) : undefined;
+  const early = options.usage !== undefined && (await logHasColumn(options.usage, readOptions, 'cost')) ? readUsage(options.usage, { ...readOptions, started }) : undefined;
   early?.catch(() => undefined);
   // The table is parsed once the log's threads are running, not before they start.
   if (early) await Promise.race([underWay, early.catch(() => undefined)]);

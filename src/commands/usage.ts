@@ -13,7 +13,7 @@ import { CliError, nameList } from '../io/errors.js';
 import { writeOutput } from '../io/output.js';
 import { loadTable } from '../io/table.js';
 import { plansOf } from '../io/table-sections.js';
-import { readLedger } from '../io/usage.js';
+import { logHasColumn, readLedger } from '../io/usage.js';
 import { usageOptions } from '../pipeline/usage-window.js';
 import { type UsageReport, renderUsageHtml, renderUsageJson, renderUsageMarkdown, renderUsageText } from '../render/usage.js';
 import { PLAIN_STYLE, type Ui } from '../ui.js';
@@ -64,16 +64,43 @@ export async function usageCommand(options: UsageOptions, ui: Ui): Promise<numbe
   const now = options.now === undefined ? undefined : parseInstant(options.now);
   if (now !== undefined && Number.isNaN(now)) throw new CliError(`--now takes an ISO 8601 date-time (UTC without an offset), got "${options.now}"`);
 
-  const loaded = await loadTable(options.table);
-  const { table } = loaded;
-  const plans: PlanLimit[] = plansOf(loaded).map((p) => ({ name: p.name, included: p.included }));
-  const planFor = await planOf(options, plans);
-
   const fromDatabase = options.emitSql !== undefined || options.db !== undefined;
   if (options.emitSql !== undefined && options.db !== undefined) throw new CliError('--emit-sql prints the SQL and --db runs it; choose one');
   if (fromDatabase && options.usage !== undefined) throw new CliError(`--${options.emitSql ? 'emit-sql' : 'db'} reads the logs in the database; leave out the usage file ${options.usage}`);
   if (!fromDatabase && options.usage === undefined) throw new CliError("missing required argument 'usage' (a usage CSV, or - for stdin; or --emit-sql / --db)");
   if (options.db !== undefined && !/^postgres(ql)?:\/\//i.test(options.db)) throw new CliError(`--db: only postgres:// (or postgresql://) URLs are supported, got "${options.db.split(':')[0]}:…"`);
+
+  // Only the calls that can count are kept: those of --month, up to and including --now.
+  const sinceAt = month === undefined ? undefined : monthStart(month);
+  const untilAt = Math.min(month === undefined ? Infinity : monthStart(month + 1), now === undefined ? Infinity : now + 1);
+  const window = { text: {}, ...(sinceAt !== undefined && { sinceAt }), ...(Number.isFinite(untilAt) && { untilAt }) };
+  const progress = fromDatabase ? undefined : ui.progress?.();
+  const read = (hourly: Record<string, string[]>, started?: () => void) =>
+    readLedger(options.usage!, { ...usageOptions(options, window, progress?.update), ledger: { hourly }, ...(started && { started }) });
+  // A log with its own credits does not need the table to be read: its reading starts first (a bad table is still
+  // reported first), and the table is parsed once its threads are running.
+  let early: ReturnType<typeof read> | undefined;
+  if (!fromDatabase && (await logHasColumn(options.usage!, usageOptions(options, window), 'credits'))) {
+    let started: () => void = () => undefined;
+    const underWay = new Promise<void>((resolve) => (started = resolve));
+    early = read({}, started);
+    early.catch(() => undefined);
+    await Promise.race([underWay, early.catch(() => undefined)]);
+  }
+
+  let loaded;
+  let plans: PlanLimit[];
+  let planFor;
+  try {
+    loaded = await loadTable(options.table);
+    plans = plansOf(loaded).map((p) => ({ name: p.name, included: p.included }));
+    planFor = await planOf(options, plans);
+  } catch (error) {
+    // The log may be half read, its bar drawn: the message goes on a clean line.
+    progress?.done();
+    throw error;
+  }
+  const { table } = loaded;
   const spanOf = (at: number, shown: number): MonthWindow => {
     try {
       return monthWindow(shown, at);
@@ -114,14 +141,9 @@ export async function usageCommand(options: UsageOptions, ui: Ui): Promise<numbe
     customersIn = () => grouped;
     creditsFrom = result.hasCredits ? 'log' : 'table';
   } else {
-    // Only the calls that can count are kept: those of --month, up to and including --now.
-    const sinceAt = month === undefined ? undefined : monthStart(month);
-    const untilAt = Math.min(month === undefined ? Infinity : monthStart(month + 1), now === undefined ? Infinity : now + 1);
-    const window = { text: {}, ...(sinceAt !== undefined && { sinceAt }), ...(Number.isFinite(untilAt) && { untilAt }) };
-    const progress = ui.progress?.();
     let ledger;
     try {
-      ledger = await readLedger(options.usage!, { ...usageOptions(options, window, progress?.update), ledger: { hourly } });
+      ledger = await (early ?? read(hourly));
     } finally {
       progress?.done();
     }

@@ -505,12 +505,12 @@ export class Aggregator {
   }
 }
 
-/** The index of the cost column of a header, by --column or alias; −1 without one. */
-export function costColumnOf(header: readonly string[], columns: UsageOptions['columns']): number {
+/** The index of a role's column in a header, by --column or alias; −1 without one. */
+export function columnOf(header: readonly string[], columns: UsageOptions['columns'], role: UsageRole): number {
   const keys = header.map(snakeCase);
-  const mapped = columns.cost;
+  const mapped = columns[role];
   if (mapped !== undefined) return header.findIndex((h, i) => h.trim().toLowerCase() === mapped.trim().toLowerCase() || keys[i] === snakeCase(mapped));
-  return keys.findIndex((k) => USAGE_ALIASES.cost.includes(k));
+  return keys.findIndex((k) => USAGE_ALIASES[role].includes(k));
 }
 
 /** A model's recorded prices by its name, compared as the costs file wrote it, in any case. */

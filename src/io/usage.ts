@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { detectDelimiter } from './csv.js';
 import { CliError, InputError } from './errors.js';
 import { STDIN, describeFsError } from './source.js';
-import { type Aggregator, type Ledger, MAX_LINE, type UsageOptions, type UsageTotals, costColumnOf, headerFields, ledgerOf, newAggregator, scanChunks, totalsOf } from './usage-scan.js';
+import { type Aggregator, type Ledger, MAX_LINE, type UsageOptions, type UsageRole, type UsageTotals, columnOf, headerFields, ledgerOf, newAggregator, scanChunks, totalsOf } from './usage-scan.js';
 
 const NEWLINES = /\r\n|\n|\r/g;
 
@@ -143,11 +143,11 @@ async function readUsageInOrder<T>(path: string, file: string, size: number | un
 }
 
 /**
- * Whether a log file's header has a cost column (by --column or alias), read
- * from its first line alone; false for stdin or a file that cannot be read
- * (the reader then says why).
+ * Whether a log file's header has a column for `role` (by --column or
+ * alias), read from its first line alone; false for stdin or a file that
+ * cannot be read (the reader then says why).
  */
-export async function logHasCost(path: string, options: Pick<UsageOptions, 'columns' | 'delimiter'>): Promise<boolean> {
+export async function logHasColumn(path: string, options: Pick<UsageOptions, 'columns' | 'delimiter'>, role: UsageRole): Promise<boolean> {
   if (path === STDIN) return false;
   try {
     const { open } = await import('node:fs/promises');
@@ -158,7 +158,7 @@ export async function logHasCost(path: string, options: Pick<UsageOptions, 'colu
       const end = firstLineEnd(head.subarray(0, bytesRead));
       const line = head.subarray(0, end < 0 ? bytesRead : end);
       const header = headerFields(path, line, options.delimiter ?? detectDelimiter(path, line));
-      return costColumnOf(header, options.columns) >= 0;
+      return columnOf(header, options.columns, role) >= 0;
     } finally {
       await handle.close();
     }
