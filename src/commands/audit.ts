@@ -8,7 +8,7 @@ import { type AuditSqlOptions, auditSql } from '../core/sql.js';
 import { CliError } from '../io/errors.js';
 import { loadTable } from '../io/table.js';
 import { COST_SCALE, CREDIT_SCALE, type CustomerUsage } from '../io/usage-scan.js';
-import { logHasColumn, readUsage } from '../io/usage.js';
+import { logHasColumn, readUsage, startReading } from '../io/usage.js';
 import { type AuditReport, auditFailed, auditVerdict, renderAuditGithub, renderAuditJson, renderAuditMarkdown, renderAuditText } from '../render/audit.js';
 import { emitReport } from '../io/output.js';
 import type { Ui } from '../ui.js';
@@ -47,14 +47,11 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
   if (!options.emitSql && !options.db && options.usage === undefined) throw new CliError("missing required argument 'usage' (a usage CSV, or - for stdin; or --emit-sql / --db)");
   if ((options.emitSql || options.db) && options.usage !== undefined) throw new CliError(`--${options.emitSql ? 'emit-sql' : 'db'} reads the logs in the database; leave out the usage file ${options.usage}`);
 
-  // A log with a cost column does not depend on the table, so reading it starts first (a bad table is
-  // still reported first); a log of tokens waits for the model prices the table records.
-  let started: () => void = () => undefined;
-  const underWay = new Promise<void>((resolve) => (started = resolve));
-  const early = options.usage !== undefined && (await logHasColumn(options.usage, readOptions, 'cost')) ? readUsage(options.usage, { ...readOptions, started }) : undefined;
-  early?.catch(() => undefined);
-  // The table is parsed once the log's threads are running, not before they start.
-  if (early) await Promise.race([underWay, early.catch(() => undefined)]);
+  // A log with a cost column does not depend on the table, so reading it starts first, and the table is parsed once
+  // the log's threads are running (a bad table is still reported first); a log of tokens waits for the model prices
+  // the table records.
+  const log = options.usage;
+  const early = log !== undefined && (await logHasColumn(log, readOptions, 'cost')) ? (await startReading((started) => readUsage(log, { ...readOptions, started }))).reading : undefined;
   const loaded = await loadTable(options.table);
   const { table } = loaded;
   const tokenPrices = table.design.prices ? (await import('../pipeline/prices.js')).tokenPriceText(table.design.prices) : undefined;

@@ -13,7 +13,7 @@ import { CliError, nameList } from '../io/errors.js';
 import { writeOutput } from '../io/output.js';
 import { loadTable } from '../io/table.js';
 import { plansOf } from '../io/table-sections.js';
-import { logHasColumn, readLedger } from '../io/usage.js';
+import { logHasColumn, readLedger, startReading } from '../io/usage.js';
 import { usageOptions } from '../pipeline/usage-window.js';
 import { type UsageReport, renderUsageHtml, renderUsageJson, renderUsageMarkdown, renderUsageText } from '../render/usage.js';
 import { PLAIN_STYLE, type Ui } from '../ui.js';
@@ -79,14 +79,7 @@ export async function usageCommand(options: UsageOptions, ui: Ui): Promise<numbe
     readLedger(options.usage!, { ...usageOptions(options, window, progress?.update), ledger: { hourly }, ...(started && { started }) });
   // A log with its own credits does not need the table to be read: its reading starts first (a bad table is still
   // reported first), and the table is parsed once its threads are running.
-  let early: ReturnType<typeof read> | undefined;
-  if (!fromDatabase && (await logHasColumn(options.usage!, usageOptions(options, window), 'credits'))) {
-    let started: () => void = () => undefined;
-    const underWay = new Promise<void>((resolve) => (started = resolve));
-    early = read({}, started);
-    early.catch(() => undefined);
-    await Promise.race([underWay, early.catch(() => undefined)]);
-  }
+  const early = !fromDatabase && (await logHasColumn(options.usage!, usageOptions(options, window), 'credits')) ? (await startReading((started) => read({}, started))).reading : undefined;
 
   let loaded;
   let plans: PlanLimit[];

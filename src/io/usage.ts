@@ -166,3 +166,18 @@ export async function logHasColumn(path: string, options: Pick<UsageOptions, 'co
     return false;
   }
 }
+
+/**
+ * Starts a read and waits until it is under way (its threads started) or
+ * over, whichever comes first, so that what this thread does next (parsing
+ * the table) runs beside the reading rather than before it. Its failure is
+ * the caller's to report when it awaits `reading`.
+ */
+export async function startReading<T>(start: (started: () => void) => Promise<T>): Promise<{ reading: Promise<T> }> {
+  let started: () => void = () => undefined;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const reading = start(started);
+  reading.catch(() => undefined);
+  await Promise.race([running, reading.catch(() => undefined)]);
+  return { reading };
+}
