@@ -6,12 +6,11 @@ import type { Stat } from '../core/samples.js';
 import { type FastCosts, type FastOptions, finish, sampleLayout } from './costs-fast.js';
 import type { SampleMessage, SampleTask } from './costs-worker.js';
 import { hashFile, lineBounds, lineStart } from './file-lines.js';
-import { SampleScanner } from './sample-scan.js';
+import { MAX_LINE, SampleScanner } from './sample-scan.js';
 import { runWorker } from './threads.js';
 
 /** The bundled worker sits at dist/io/costs-worker.js; chunks live in dist/chunks/. */
 const WORKER = new URL('../io/costs-worker.js', import.meta.url);
-const MAX_LINE = 1024 * 1024;
 
 /** A large costs file read by the fast path on worker threads: what it read, its header line and its sha256. */
 export interface ParallelSamples {

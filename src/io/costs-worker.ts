@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { forEachLines } from './file-lines.js';
-import { type SampleLayout, type SampleParts, SampleScanner } from './sample-scan.js';
+import { MAX_LINE, type SampleLayout, type SampleParts, SampleScanner } from './sample-scan.js';
 
 /** One worker's share of a costs file of raw samples: a byte range that starts and ends on line boundaries. */
 export interface SampleTask {
@@ -13,7 +13,6 @@ export interface SampleTask {
 /** What a worker reports: bytes read so far, what it kept, or that the file needs the general reader. */
 export type SampleMessage = { kind: 'progress'; bytes: number } | { kind: 'samples'; parts: SampleParts } | { kind: 'general' };
 
-const MAX_LINE = 1024 * 1024;
 const PROGRESS_EVERY = 8 * 1024 * 1024;
 
 async function run(task: SampleTask, report: (bytes: number) => void): Promise<SampleParts | undefined> {

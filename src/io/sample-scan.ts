@@ -12,7 +12,8 @@ import { ByteKeyMap } from './byte-key-map.js';
 /** Costs in integer units of 10^-12 (as audit sums money), volumes in units of 10^-6. */
 export const COST_SCALE = 12;
 export const VOLUME_SCALE = 6;
-const MAX_LINE = 1024 * 1024;
+/** No costs row is anywhere near this long; a longer line is for the general reader to refuse. */
+export const MAX_LINE = 1024 * 1024;
 
 const [TAB, LF, CR, SPACE, DOT, ZERO_CODE] = [9, 10, 13, 32, 46, 48];
 const POWERS = Array.from({ length: 23 }, (_, i) => 10 ** i);
