@@ -25,9 +25,15 @@ const IMPLEMENTATIONS: Record<CommandName, (args: Positional, options: never, ui
   price: async (_, options: Flags.PriceFlagOptions, ui) => (await import('./commands/price.js')).priceCommand(options, ui),
   wizard: async ([costs], options: Flags.WizardFlagOptions, ui) => (await import('./commands/wizard.js')).wizardCommand({ ...options, ...(costs !== undefined && { costs }) }, ui),
   check: async (_, options: Flags.CheckFlagOptions, ui) => (await import('./commands/check.js')).checkCommand(options, ui),
-  audit: async ([usage], options: Flags.AuditFlagOptions, ui) => (await import('./commands/audit.js')).auditCommand({ ...options, ...(usage !== undefined && { usage }) }, ui),
+  audit: async ([usage], options: Flags.AuditFlagOptions, ui) => {
+    if (usage !== undefined) (await import('./io/usage-warm.js')).warmUsageWorkers(usage, options.delimiter);
+    return (await import('./commands/audit.js')).auditCommand({ ...options, ...(usage !== undefined && { usage }) }, ui);
+  },
   diff: async ([old, next], options: Flags.DiffFlagOptions, ui) => (await import('./commands/diff.js')).diffCommand({ ...options, old: old!, ...(next !== undefined && { new: next }) }, ui),
-  usage: async ([usage], options: Flags.UsageFlagOptions, ui) => (await import('./commands/usage.js')).usageCommand({ ...options, ...(usage !== undefined && { usage }) }, ui),
+  usage: async ([usage], options: Flags.UsageFlagOptions, ui) => {
+    if (usage !== undefined) (await import('./io/usage-warm.js')).warmUsageWorkers(usage, options.delimiter);
+    return (await import('./commands/usage.js')).usageCommand({ ...options, ...(usage !== undefined && { usage }) }, ui);
+  },
   optimize: async (_, options: Flags.OptimizeFlagOptions, ui) => (await import('./commands/optimize.js')).optimizeCommand(options, ui),
   plans: async (_, options: Flags.PlansFlagOptions, ui) => (await import('./commands/plans.js')).plansCommand(options, ui),
   docs: async (_, options: Flags.DocsFlagOptions, ui) => (await import('./commands/docs.js')).docsCommand(options, ui),

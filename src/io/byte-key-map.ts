@@ -20,7 +20,11 @@ export class ByteKeyMap<V> {
   }
 
   get(buf: Uint8Array, start: number, end: number): V | undefined {
-    const hash = hashBytes(buf, start, end);
+    return this.getHashed(buf, start, end, hashBytes(buf, start, end));
+  }
+
+  /** The same, given the key's hash: finishHash over FNV-1a of the bytes, as a scanner that reads them anyway works it out. */
+  getHashed(buf: Uint8Array, start: number, end: number, hash: number): V | undefined {
     const { slots, mask, keys, arena } = this;
     const length = end - start;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
@@ -84,11 +88,19 @@ function grow(array: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayB
   return bigger;
 }
 
-/** FNV-1a over the bytes, then mixed so that keys differing in their last byte land far apart. */
-function hashBytes(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+/** FNV-1a's start and multiplier: a key's hash is finishHash(h) after h = Math.imul(h ^ byte, FNV_PRIME) for each byte from h = FNV_OFFSET. */
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+
+/** Mixes an FNV-1a state so that keys differing in their last byte land far apart. */
+export function finishHash(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x45d9f3b);
   return h ^ (h >>> 16);
+}
+
+function hashBytes(buf: Uint8Array, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, FNV_PRIME);
+  return finishHash(h);
 }

@@ -2,6 +2,41 @@ import { Worker } from 'node:worker_threads';
 import { EXIT } from '../exit-codes.js';
 import { CliError } from './errors.js';
 
+/** The workerData of a thread started ahead of its task, which then comes as its first message. */
+export const WARM_TASK = 'credits:task-follows';
+
+/** Threads started ahead of their tasks, by script, not yet handed one. */
+const warm = new Map<string, Worker[]>();
+
+/**
+ * Starts `count` threads of `url` now, each to be handed its task later by
+ * runWorker, so that their start-up (a fresh Node context and the script's
+ * modules, over 100 ms on a small machine) runs beside what this thread does
+ * first. Until given a task they keep no process alive; one that fails to
+ * start is dropped, and runWorker starts a fresh one in its place.
+ */
+export function warmWorkers(url: URL, count: number): void {
+  const list = warm.get(url.href) ?? [];
+  warm.set(url.href, list);
+  while (list.length < count) {
+    const worker = new Worker(url, { workerData: WARM_TASK });
+    worker.unref();
+    const drop = () => {
+      const at = list.indexOf(worker);
+      if (at >= 0) list.splice(at, 1);
+    };
+    worker.once('error', drop);
+    worker.once('exit', drop);
+    list.push(worker);
+  }
+}
+
+/** Whether a script's tasks are to come as a message (WARM_TASK) or as workerData, in the worker. */
+export function onTask<T>(port: { once(event: 'message', listener: (task: T) => void): unknown }, data: unknown, run: (task: T) => void): void {
+  if (data === WARM_TASK) port.once('message', run);
+  else run(data as T);
+}
+
 /**
  * Runs one worker thread over `task` and resolves with its answer: the first
  * message `answer` turns into one (it returns undefined for a progress note),
@@ -11,7 +46,12 @@ import { CliError } from './errors.js';
  */
 export function runWorker<M, R>(url: URL, task: unknown, answer: (message: M) => R | undefined, fallback: R, what: string): Promise<R> {
   return new Promise<R>((resolve, reject) => {
-    const worker = new Worker(url, { workerData: task });
+    const ready = warm.get(url.href)?.shift();
+    const worker = ready ?? new Worker(url, { workerData: task });
+    if (ready) {
+      ready.ref();
+      ready.postMessage(task);
+    }
     let answered = false;
     worker.on('message', (message: M) => {
       const result = answer(message);

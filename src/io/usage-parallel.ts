@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
+import { USAGE_WORKER as WORKER, usageThreads } from './usage-warm.js';
 import { open } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runWorker } from './threads.js';
 import { lineBounds, lineStart } from './file-lines.js';
@@ -11,8 +11,6 @@ import { LedgerBook } from './usage-ledger.js';
 import { Dec } from '../core/decimal.js';
 import type { PackedCustomers, WorkerResult, WorkerTask } from './usage-worker.js';
 
-/** The bundled worker sits at dist/io/usage-worker.js; chunks live in dist/chunks/. */
-const WORKER = new URL('../io/usage-worker.js', import.meta.url);
 
 /**
  * Sums a large log on several threads: the file is cut at line boundaries
@@ -87,7 +85,7 @@ interface ParallelParts {
 
 /** Runs the workers over the file's parts; undefined when the file is for the in-order reader. */
 async function readInParallel(path: string, size: number, options: UsageOptions): Promise<ParallelParts | undefined> {
-  const threads = Math.min(availableParallelism(), 4);
+  const threads = usageThreads();
   if (threads < 2 || !existsSync(fileURLToPath(WORKER)) || (options.delimiter ?? ',') !== ',') return undefined;
   const handle = await open(path, 'r');
   let header: string[];
@@ -129,7 +127,7 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
   const aggregator = newAggregator(path, header, options);
   let rows = 0;
   let skipped = 0;
-  const operations = new Map<string, OperationTotals & { parts: PackedCustomers[] }>();
+  const operations = new Map<string, OperationTotals & { parts: CustomerPart[] }>();
   for (const result of results) {
     if (result.kind !== 'totals') continue;
     rows += result.rows;
@@ -137,7 +135,7 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
     for (const part of result.operations) {
       let op = operations.get(part.operation);
       if (!op) {
-        const parts: PackedCustomers[] = [];
+        const parts: CustomerPart[] = [];
         // Customers are merged only for the operations that are asked for them (the flagged ones).
         let merged: Map<string, CustomerUsage> | undefined;
         const customers = { values: () => (merged ??= mergeCustomers(parts)).values() };
@@ -146,7 +144,7 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
       op.calls += part.calls;
       op.cost.addParts(part.cost);
       op.credits.addParts(part.credits);
-      op.parts.push(part.customers);
+      op.parts.push({ names: result.customers, packed: part.customers });
     }
   }
   return {
@@ -159,17 +157,27 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
   };
 }
 
+/** One worker's customers of an operation, and the names its ids stand for. */
+interface CustomerPart {
+  names: readonly string[];
+  packed: PackedCustomers;
+}
+
 /** One operation's customers from every worker's part, by name. */
-function mergeCustomers(parts: readonly PackedCustomers[]): Map<string, CustomerUsage> {
+function mergeCustomers(parts: readonly CustomerPart[]): Map<string, CustomerUsage> {
   const merged = new Map<string, CustomerUsage>();
-  for (const part of parts) {
+  for (const { names, packed: part } of parts) {
     const big = new Map(part.big);
     const extra = new Map(part.extra);
-    part.names.forEach((name, i) => {
+    part.ids.forEach((id, i) => {
+      const name = names[id]!;
       let customer = merged.get(name);
       if (!customer) merged.set(name, (customer = { customer: name, calls: 0, cost: new ExactSum() }));
       customer.calls += part.calls[i]!;
-      customer.cost.addParts({ small: part.small[i]!, big: big.get(i) ?? '0', extra: extra.get(i) ?? '0' });
+      const spilled = big.get(i);
+      const decimal = extra.get(i);
+      if (spilled === undefined && decimal === undefined) customer.cost.addUnits(part.small[i]!);
+      else customer.cost.addParts({ small: part.small[i]!, big: spilled ?? '0', extra: decimal ?? '0' });
     });
   }
   return merged;

@@ -11,12 +11,13 @@ import { type DecimalMark, localeHint, readNumber } from '../core/numbers.js';
 import { instantFromBytes, parseInstant } from '../core/time.js';
 import { Dec as D } from '../core/decimal.js';
 import { LedgerBook } from './usage-ledger.js';
+import { PairTable } from './pair-table.js';
 import { TOKEN_ALIASES, TOKEN_PRICES as TOKEN_COLUMNS } from '../core/tokens.js';
 
 const DAY_MS = 86_400_000;
 import { snakeCase } from './csv.js';
 import { CliError, InputError, LocaleError, nameList } from './errors.js';
-import { ByteKeyMap } from './byte-key-map.js';
+import { ByteKeyMap, FNV_OFFSET, FNV_PRIME, finishHash } from './byte-key-map.js';
 
 export { ByteKeyMap };
 
@@ -61,9 +62,9 @@ export interface OperationTotals {
   customers: { values(): Iterable<CustomerUsage> };
 }
 
-/** As the scanner keeps them: customers keyed by their bytes. */
+/** As the scanner keeps them: an id for the aggregator's pair table. */
 interface OperationUsage extends OperationTotals {
-  customers: ByteKeyMap<CustomerUsage>;
+  id: number;
   ledger?: LedgerOperation;
 }
 
@@ -163,6 +164,11 @@ const DOT = 0x2e;
 const ZERO_CODE = 0x30;
 const POWERS = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
+/** What the line reader works out of a column on the way (Aggregator.kinds). */
+const KEY = 1;
+const NUMBER = 2;
+const CLASH = 3;
+
 /** Why a number field was refused; undefined when it was taken. */
 type NumberProblem = 'not a number' | 'negative';
 
@@ -179,9 +185,13 @@ export class Aggregator {
   line = 1;
   /** Models by their bytes, for logs priced from tokens. */
   private readonly models = new ByteKeyMap<ModelUnits>();
-  /** In ledger mode: customer ids by their bytes, names by id, operation names by id, and the latest call. */
-  readonly ledgerCustomers = new ByteKeyMap<number>();
+  /** Customer ids by their bytes, and names by id. */
+  readonly customerIds = new ByteKeyMap<number>();
   readonly customerNames: string[] = [];
+  /** Calls and cost per operation and customer (not in ledger mode). */
+  readonly pairs = new PairTable();
+  private grouped: { size: number; lists: Int32Array[] } | undefined;
+  /** In ledger mode: operation names by id, and the latest and earliest call. */
   readonly operationNames: string[] = [];
   readonly book = new LedgerBook(CREDIT_SCALE);
   latest: number | undefined;
@@ -191,6 +201,12 @@ export class Aggregator {
   private lastMonth = 0;
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
+  /** Per column, what the line reader works out on the way: KEY (its hash), NUMBER (its units at `scales`), or nothing. */
+  private readonly kinds: Uint8Array;
+  private readonly scales: Int8Array;
+  /** For the line just read by the line reader: each KEY column's hash, and each NUMBER column's units (−1: not a plain decimal that fits). */
+  private readonly hashes: Int32Array;
+  private readonly units: Float64Array;
 
   constructor(
     readonly file: string,
@@ -200,15 +216,116 @@ export class Aggregator {
   ) {
     this.starts = new Int32Array(width);
     this.ends = new Int32Array(width);
+    this.hashes = new Int32Array(width);
+    this.units = new Float64Array(width);
+    this.kinds = new Uint8Array(width);
+    this.scales = new Int8Array(width);
+    const claimed = new Uint8Array(width);
+    const want = (column: number, kind: number, scale: number) => {
+      if (column < 0 || column >= width) return;
+      // A column given two roles that read it differently is read by each role itself.
+      if (claimed[column] && (this.kinds[column] !== kind || this.scales[column] !== scale)) this.kinds[column] = CLASH;
+      else if (!claimed[column]) {
+        this.kinds[column] = kind;
+        this.scales[column] = scale;
+      }
+      claimed[column] = 1;
+    };
+    for (const role of ['operation', 'customer', 'model'] as const) want(index[role], KEY, 0);
+    want(index.cost, NUMBER, COST_SCALE);
+    want(index.credits, NUMBER, CREDIT_SCALE);
+    for (const [role] of TOKEN_COLUMNS) want(index[role], NUMBER, 0);
   }
 
   /**
    * The fast path: takes the complete lines in buf[from, to), where `to` is
-   * just after a LF, splitting on commas and hashing fields on the way.
-   * Returns `to`, or the start of the first line that holds a quote, which
-   * is left for the full CSV parser.
+   * just after a LF. Returns `to`, or the start of the first line that holds
+   * a quote it cannot read, which is left for the full CSV parser.
+   *
+   * A line of plain fields, as many as the header has, is read in one pass:
+   * each byte is looked at once, hashing the key columns (operation,
+   * customer, model) and reading the number columns into integer units on
+   * the way, so the record needs no second look at them. Any other line (a
+   * quote, a field too many or too few, a blank line) goes to scanLines.
    */
   scan(buf: Buffer, from: number, to: number): number {
+    if (to <= from || buf[to - 1] !== 10) return this.scanLines(buf, from, to);
+    const { width, starts, ends, kinds, scales, hashes, units } = this;
+    // With a decimal comma, a dot groups thousands: such a number takes the exact reader.
+    const mark = this.options.decimalMark === 'comma' ? -1 : DOT;
+    const last = width - 1;
+    let i = from;
+    while (i < to) {
+      const lineStart = i;
+      let f = 0;
+      let c = 0;
+      // Byte values are literals here: a hot loop reads them faster than module constants. A field ends at a comma,
+      // a LF, a CR before a LF, or a quote (which the line reader leaves to scanLines); every such byte is 44 or less.
+      // Safe for UTF-8: every byte of a multi-byte character is 0x80 or more.
+      for (;;) {
+        const start = i;
+        c = buf[i]!;
+        const kind = kinds[f];
+        if (kind === KEY) {
+          let h = FNV_OFFSET;
+          while (c > 44 || !(c === 44 || c === 10 || c === 34 || (c === 13 && buf[i + 1] === 10))) {
+            h = Math.imul(h ^ c, FNV_PRIME);
+            c = buf[++i]!;
+          }
+          hashes[f] = finishHash(h);
+        } else if (kind === NUMBER) {
+          let mantissa = 0;
+          let digits = 0;
+          let fraction = -1;
+          let plain = true;
+          for (;;) {
+            if (c >= 48 && c <= 57) {
+              mantissa = mantissa * 10 + (c - 48);
+              digits++;
+              if (fraction >= 0) fraction++;
+            } else if (c === mark && fraction < 0) fraction = 0;
+            else if (c <= 44 && (c === 44 || c === 10 || c === 34 || (c === 13 && buf[i + 1] === 10))) break;
+            else plain = false;
+            c = buf[++i]!;
+          }
+          const scale = scales[f]!;
+          const decimals = fraction < 0 ? 0 : fraction;
+          let value = -1;
+          // The rule of value(): a plain decimal of up to 15 digits and no more decimals than the scale.
+          if (plain && digits > 0 && digits <= 15 && decimals <= scale) {
+            value = mantissa * POWERS[scale - decimals]!;
+            if (value >= SAFE_UNITS) value = -1;
+          }
+          units[f] = value;
+        } else {
+          while (c > 44 || !(c === 44 || c === 10 || c === 34 || (c === 13 && buf[i + 1] === 10))) c = buf[++i]!;
+        }
+        starts[f] = start;
+        ends[f] = i;
+        if (c !== 44 || f === last) break;
+        i++;
+        f++;
+      }
+      if (f === last && (c === 10 || c === 13) && (f > 0 || i > lineStart)) {
+        i += c === 13 ? 2 : 1;
+        this.line++;
+        this.addRecord(buf, width, this.line, true);
+        continue;
+      }
+      const end = buf.indexOf(10, i) + 1;
+      const stop = this.scanLines(buf, lineStart, end);
+      if (stop < end) return stop;
+      i = end;
+    }
+    return to;
+  }
+
+  /**
+   * The general loop of the fast path, for the lines the line reader above
+   * does not take: splits on commas byte by byte, reads a field wholly in
+   * quotes, and stops at any other quote.
+   */
+  private scanLines(buf: Buffer, from: number, to: number): number {
     const { width, starts, ends } = this;
     let lineStart = from;
     let field = 0;
@@ -239,7 +356,7 @@ export class Aggregator {
             starts[field] = quoteEnd >= 0 ? quoteStart : fieldStart;
             ends[field] = quoteEnd >= 0 ? quoteEnd : end;
           }
-          this.addRecord(buf, field + 1, this.line);
+          this.addRecord(buf, field + 1, this.line, false);
         }
         quoteEnd = -1;
         field = 0;
@@ -274,55 +391,77 @@ export class Aggregator {
       }
       offset += p.length;
     });
-    this.addRecord(buf, fields.length, line);
+    this.addRecord(buf, fields.length, line, false);
   }
 
-  private addRecord(buf: Buffer, count: number, line: number): void {
-    const { starts, ends } = this;
+  /** `fast`: the line reader worked out the key hashes and number units of this record. */
+  private addRecord(buf: Buffer, count: number, line: number, fast: boolean): void {
     if (count !== this.width) {
       throw new InputError(this.file, `row has ${count} fields but the header has ${this.width}`, { line, column: Math.min(count, this.width) + 1 });
     }
     const { index, options } = this;
     if (options.ledger) {
-      this.addLedgerRecord(buf, line, options.ledger);
+      this.addLedgerRecord(buf, line, options.ledger, fast);
       return;
     }
     if (index.timestamp >= 0 && (options.since !== undefined || options.until !== undefined)) {
-      const text = buf.toString('utf8', starts[index.timestamp]!, ends[index.timestamp]!).trim();
-      const at = parseInstant(text);
-      if (Number.isNaN(at)) throw new InputError(this.file, `timestamp: "${text}" is not an ISO 8601 date-time (one without an offset is UTC)`, { line, column: index.timestamp + 1 });
+      const at = this.instant(buf, line);
       if ((options.since !== undefined && at < options.since) || (options.until !== undefined && at >= options.until)) {
         this.skipped++;
         return;
       }
     }
-    const op = this.operationAt(buf, line);
-    const cost =
-      index.cost >= 0
-        ? this.number(op.cost, buf, starts[index.cost]!, ends[index.cost]!, COST_SCALE, line, index.cost, 'actual_cost')
-        : this.options.tokenPrices
-          ? this.tokenCost(op.cost, buf, line)
-          : 0;
-    if (index.credits >= 0) this.number(op.credits, buf, starts[index.credits]!, ends[index.credits]!, CREDIT_SCALE, line, index.credits, 'credits_consumed');
+    const op = this.operationAt(buf, line, fast);
+    const cost = index.cost >= 0 ? this.number(op.cost, buf, index.cost, COST_SCALE, line, 'actual_cost', fast) : this.options.tokenPrices ? this.tokenCost(op.cost, buf, line, fast) : 0;
+    if (index.credits >= 0) this.number(op.credits, buf, index.credits, CREDIT_SCALE, line, 'credits_consumed', fast);
     op.calls++;
     this.rows++;
     if (index.customer >= 0) {
-      const from = starts[index.customer]!;
-      const to = ends[index.customer]!;
-      let customer = op.customers.get(buf, from, to);
-      if (!customer) op.customers.set(buf, from, to, (customer = { customer: buf.toString('utf8', from, to).trim(), calls: 0, cost: new ExactSum() }));
-      customer.calls++;
-      if (typeof cost === 'number') customer.cost.addUnits(cost);
-      else customer.cost.addDecimal(cost);
+      const { pairs } = this;
+      const pair = pairs.index(op.id, this.customerAt(buf, fast));
+      pairs.calls[pair]!++;
+      if (typeof cost === 'number') pairs.addUnits(pair, cost);
+      else pairs.addDecimal(pair, cost);
     }
   }
 
+  /** The id of the record's customer, added when new. */
+  private customerAt(buf: Buffer, fast: boolean): number {
+    const id = this.lookup(this.customerIds, buf, this.index.customer, fast);
+    if (id !== undefined) return id;
+    const from = this.starts[this.index.customer]!;
+    const to = this.ends[this.index.customer]!;
+    const added = this.customerNames.length;
+    this.customerNames.push(buf.toString('utf8', from, to).trim());
+    this.customerIds.set(buf, from, to, added);
+    return added;
+  }
+
+  /** An operation's customers (by the id of its OperationUsage), with their calls and cost, in the order they first called it. */
+  customersOf(id: number): CustomerUsage[] {
+    const { pairs } = this;
+    return Array.from(this.pairsByOperation()[id] ?? [], (pair) => {
+      const cost = new ExactSum();
+      cost.small = pairs.units[pair]!;
+      cost.big = pairs.big.get(pair) ?? 0n;
+      cost.extra = pairs.extra.get(pair) ?? cost.extra;
+      return { customer: this.customerNames[pairs.customers[pair]!]!, calls: pairs.calls[pair]!, cost };
+    });
+  }
+
+  /** Each operation's pairs, by the id of its OperationUsage. */
+  pairsByOperation(): Int32Array[] {
+    const { pairs } = this;
+    if (this.grouped?.size !== pairs.size) this.grouped = { size: pairs.size, lists: pairs.byOperation(this.byName.size) };
+    return this.grouped.lists;
+  }
+
   /** A call's cost from its tokens and its model's recorded prices, added to `sum`; returned as integer units, or a decimal. */
-  private tokenCost(sum: ExactSum, buf: Buffer, line: number): number | Dec {
+  private tokenCost(sum: ExactSum, buf: Buffer, line: number, fast: boolean): number | Dec {
     const { starts, ends, index } = this;
     const from = starts[index.model]!;
     const to = ends[index.model]!;
-    let model = this.models.get(buf, from, to);
+    let model = this.lookup(this.models, buf, index.model, fast);
     if (!model) {
       const name = buf.toString('utf8', from, to).trim();
       const prices = findPrices(this.options.tokenPrices!, name);
@@ -342,7 +481,7 @@ export class Aggregator {
     for (let k = 0; k < TOKEN_COLUMNS.length; k++) {
       const column = index[TOKEN_COLUMNS[k]![0]];
       if (column < 0 || starts[column] === ends[column]) continue;
-      const count = this.value(buf, starts[column]!, ends[column]!, 0, line, column, TOKEN_COLUMNS[k]![0]);
+      const count = this.read(buf, column, 0, line, TOKEN_COLUMNS[k]![0], fast);
       if (count === 0) continue;
       const perToken = model.units[k]!;
       if (perToken === -2) {
@@ -360,16 +499,20 @@ export class Aggregator {
     return total;
   }
 
-  private operationAt(buf: Buffer, line: number): OperationUsage {
+  private operationAt(buf: Buffer, line: number, fast: boolean): OperationUsage {
     const { starts, ends, index } = this;
     const opStart = starts[index.operation]!;
     const opEnd = ends[index.operation]!;
-    let op = this.operations.get(buf, opStart, opEnd);
+    let op = this.lookup(this.operations, buf, index.operation, fast);
     if (!op) {
       const name = buf.toString('utf8', opStart, opEnd).trim();
       if (name === '') throw new InputError(this.file, 'operation: the operation name is empty', { line, column: index.operation + 1 });
       // Names that differ only by surrounding spaces are one operation.
-      op = this.byName.get(name) ?? { operation: name, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers: new ByteKeyMap() };
+      op = this.byName.get(name);
+      if (!op) {
+        const id = this.byName.size;
+        op = { id, operation: name, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers: { values: () => this.customersOf(id) } };
+      }
       this.byName.set(name, op);
       this.operations.set(buf, opStart, opEnd, op);
     }
@@ -377,31 +520,24 @@ export class Aggregator {
   }
 
   /** A call for the ledger: its customer, UTC month and credits (the log's, or the table's at the call's hour). */
-  private addLedgerRecord(buf: Buffer, line: number, ledger: LedgerOptions): void {
+  private addLedgerRecord(buf: Buffer, line: number, ledger: LedgerOptions, fast: boolean): void {
     const { starts, ends, index, options } = this;
-    const tsStart = starts[index.timestamp]!;
-    const tsEnd = ends[index.timestamp]!;
-    let at = instantFromBytes(buf, tsStart, tsEnd);
-    if (Number.isNaN(at)) {
-      const text = buf.toString('utf8', tsStart, tsEnd).trim();
-      at = parseInstant(text);
-      if (Number.isNaN(at)) throw new InputError(this.file, `timestamp: "${text}" is not an ISO 8601 date-time (one without an offset is UTC)`, { line, column: index.timestamp + 1 });
-    }
+    const at = this.instant(buf, line);
     if ((options.since !== undefined && at < options.since) || (options.until !== undefined && at >= options.until)) {
       this.skipped++;
       return;
     }
-    const op = this.operationAt(buf, line);
+    const op = this.operationAt(buf, line, fast);
     const known = (op.ledger ??= this.ledgerOperation(op.operation, ledger));
     const from = starts[index.customer]!;
     const to = ends[index.customer]!;
-    let customer = this.ledgerCustomers.get(buf, from, to);
+    let customer = this.lookup(this.customerIds, buf, index.customer, fast);
     if (customer === undefined) {
       const name = buf.toString('utf8', from, to).trim();
       if (name === '') throw new InputError(this.file, 'customer_id: the customer is empty', { line, column: index.customer + 1 });
       customer = this.customerNames.length;
       this.customerNames.push(name);
-      this.ledgerCustomers.set(buf, from, to, customer);
+      this.customerIds.set(buf, from, to, customer);
     }
     const day = Math.floor(at / DAY_MS);
     let bucket: number;
@@ -424,7 +560,7 @@ export class Aggregator {
     const cells = this.book.cells(bucket);
     const cell = cells.cell(customer, known.id);
     if (index.credits >= 0) {
-      const value = this.value(buf, starts[index.credits]!, ends[index.credits]!, CREDIT_SCALE, line, index.credits, 'credits_consumed');
+      const value = this.read(buf, index.credits, CREDIT_SCALE, line, 'credits_consumed', fast);
       if (typeof value === 'number') cells.addUnits(cell, value);
       else cells.addDecimal(cell, value);
     } else {
@@ -465,11 +601,40 @@ export class Aggregator {
    * goes through the exact decimal reader. Returns what was added: integer
    * units, or the decimal.
    */
-  private number(sum: ExactSum, buf: Buffer, start: number, end: number, scale: number, line: number, column: number, role: string): number | Dec {
-    const value = this.value(buf, start, end, scale, line, column, role);
+  private number(sum: ExactSum, buf: Buffer, column: number, scale: number, line: number, role: string, fast: boolean): number | Dec {
+    const value = this.read(buf, column, scale, line, role, fast);
     if (typeof value === 'number') sum.addUnits(value);
     else sum.addDecimal(value);
     return value;
+  }
+
+  /** The record's number in `column`: the units the line reader worked out, or else read by value(). */
+  private read(buf: Buffer, column: number, scale: number, line: number, role: string, fast: boolean): number | Dec {
+    if (fast && this.kinds[column] === NUMBER && this.scales[column] === scale) {
+      const units = this.units[column]!;
+      if (units >= 0) return units;
+    }
+    return this.value(buf, this.starts[column]!, this.ends[column]!, scale, line, column, role);
+  }
+
+  /** The record's key in `column` looked up in `map`, by the hash the line reader worked out where it did. */
+  private lookup<V>(map: ByteKeyMap<V>, buf: Buffer, column: number, fast: boolean): V | undefined {
+    const start = this.starts[column]!;
+    const end = this.ends[column]!;
+    return fast && this.kinds[column] === KEY ? map.getHashed(buf, start, end, this.hashes[column]!) : map.get(buf, start, end);
+  }
+
+  /** The record's timestamp as epoch milliseconds; an InputError when it is not an ISO 8601 date-time. */
+  private instant(buf: Buffer, line: number): number {
+    const column = this.index.timestamp;
+    const start = this.starts[column]!;
+    const end = this.ends[column]!;
+    const at = instantFromBytes(buf, start, end);
+    if (!Number.isNaN(at)) return at;
+    const text = buf.toString('utf8', start, end).trim();
+    const parsed = parseInstant(text);
+    if (Number.isNaN(parsed)) throw new InputError(this.file, `timestamp: "${text}" is not an ISO 8601 date-time (one without an offset is UTC)`, { line, column: column + 1 });
+    return parsed;
   }
 
   /** A number field as integer units of 10^-scale when it is a plain decimal that fits, else as an exact decimal; refused when negative or not a number. */

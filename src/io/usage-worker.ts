@@ -2,6 +2,8 @@ import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { newAggregator, scanChunks, type UsageOptions } from './usage-scan.js';
 import type { LedgerParts } from './usage-ledger.js';
+import { onTask } from './threads.js';
+import type { PairTable } from './pair-table.js';
 
 /** One worker's share of a usage log: a byte range that starts and ends on line boundaries. */
 export interface WorkerTask {
@@ -14,7 +16,7 @@ export interface WorkerTask {
 
 /** What a worker reports: its totals, or that the range needs the careful, in-order reader. */
 export type WorkerResult =
-  | { kind: 'totals'; rows: number; skipped: number; operations: WorkerOperation[] }
+  | { kind: 'totals'; rows: number; skipped: number; customers: string[]; operations: WorkerOperation[] }
   | { kind: 'ledger'; rows: number; skipped: number; latest: number | undefined; earliest: number | undefined; customers: string[]; operations: string[]; book: LedgerParts }
   | { kind: 'in-order' };
 
@@ -27,27 +29,36 @@ export interface WorkerOperation {
 }
 
 /**
- * An operation's customers as a worker hands them over: names, and calls and
- * cost units in typed arrays moved rather than copied (a log of 500 operations
- * and 2,000 customers is a million of them); the rare cost past a Number's
- * exact range or of a value with more decimals, sparse beside.
+ * An operation's customers as a worker hands them over: ids into the
+ * worker's customer names, and calls and cost units in typed arrays moved
+ * rather than copied (a log of 500 operations and 2,000 customers is a
+ * million of them); the rare cost past a Number's exact range or of a value
+ * with more decimals, sparse beside.
  */
 export interface PackedCustomers {
-  names: string[];
-  calls: Uint32Array;
+  ids: Int32Array;
+  calls: Float64Array;
   small: Float64Array;
   big: [number, string][];
   extra: [number, string][];
 }
 
-function pack(customers: Iterable<{ customer: string; calls: number; cost: import('../core/exact-sum.js').ExactSum }>): PackedCustomers {
-  const list = [...customers];
+function pack(pairs: PairTable, list: Int32Array | undefined): PackedCustomers {
+  const of = list ?? new Int32Array(0);
+  const big: [number, string][] = [];
+  const extra: [number, string][] = [];
+  of.forEach((pair, i) => {
+    const spilled = pairs.big.get(pair);
+    if (spilled !== undefined) big.push([i, spilled.toString()]);
+    const decimal = pairs.extra.get(pair);
+    if (decimal !== undefined && !decimal.isZero()) extra.push([i, decimal.toFixed()]);
+  });
   return {
-    names: list.map((c) => c.customer),
-    calls: Uint32Array.from(list, (c) => c.calls),
-    small: Float64Array.from(list, (c) => c.cost.small),
-    big: list.flatMap((c, i): [number, string][] => (c.cost.big === 0n ? [] : [[i, c.cost.big.toString()]])),
-    extra: list.flatMap((c, i): [number, string][] => (c.cost.extra.isZero() ? [] : [[i, c.cost.extra.toFixed()]])),
+    ids: Int32Array.from(of, (pair) => pairs.customers[pair]!),
+    calls: Float64Array.from(of, (pair) => pairs.calls[pair]!),
+    small: Float64Array.from(of, (pair) => pairs.units[pair]!),
+    big,
+    extra,
   };
 }
 
@@ -75,16 +86,18 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
       book: aggregator.book.parts(),
     };
   }
+  const lists = aggregator.pairsByOperation();
   return {
     kind: 'totals',
     rows: aggregator.rows,
     skipped: aggregator.skipped,
+    customers: aggregator.customerNames,
     operations: [...aggregator.byName.values()].map((op) => ({
       operation: op.operation,
       calls: op.calls,
       cost: op.cost.parts(),
       credits: op.credits.parts(),
-      customers: pack(op.customers.values()),
+      customers: pack(aggregator.pairs, lists[op.id]),
     })),
   };
 }
@@ -93,17 +106,17 @@ if (parentPort) {
   const port = parentPort;
   // For the robustness tests only: a worker that dies without a word, as one killed by the system would.
   if (process.env['CREDITS_TEST_WORKER_EXIT'] === '1') process.exit(3);
-  run(workerData as WorkerTask).then(
-    // A ledger's arrays are moved to the main thread, not copied.
-    (result) =>
-      port.postMessage(
-        result,
-        result.kind === 'ledger'
-          ? result.book.months.flatMap((m) => [m.units.buffer as ArrayBuffer, m.calls.buffer as ArrayBuffer])
-          : result.kind === 'totals'
-            ? result.operations.flatMap((o) => [o.customers.calls.buffer as ArrayBuffer, o.customers.small.buffer as ArrayBuffer])
-            : [],
-      ),
-    () => port.postMessage({ kind: 'in-order' } satisfies WorkerResult),
+  // A ledger's arrays are moved to the main thread, not copied.
+  const transfers = (result: WorkerResult): ArrayBuffer[] =>
+    result.kind === 'ledger'
+      ? result.book.months.flatMap((m) => [m.units.buffer as ArrayBuffer, m.calls.buffer as ArrayBuffer])
+      : result.kind === 'totals'
+        ? result.operations.flatMap((o) => [o.customers.ids.buffer as ArrayBuffer, o.customers.calls.buffer as ArrayBuffer, o.customers.small.buffer as ArrayBuffer])
+        : [];
+  onTask<WorkerTask>(port, workerData, (task) =>
+    run(task).then(
+      (result) => port.postMessage(result, transfers(result)),
+      () => port.postMessage({ kind: 'in-order' } satisfies WorkerResult),
+    ),
   );
 }

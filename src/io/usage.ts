@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { detectDelimiter } from './csv.js';
 import { CliError, InputError } from './errors.js';
 import { STDIN, describeFsError } from './source.js';
+import { PARALLEL_FROM } from './usage-warm.js';
 import { type Aggregator, type Ledger, MAX_LINE, type UsageOptions, type UsageRole, type UsageTotals, columnOf, headerFields, ledgerOf, newAggregator, scanChunks, totalsOf } from './usage-scan.js';
 
 const NEWLINES = /\r\n|\n|\r/g;
@@ -109,8 +110,6 @@ export async function readLedger(path: string, options: UsageOptions & Required<
   return readUsageInOrder(path, file, size, options, ledgerOf);
 }
 
-/** Files smaller than this are read on one thread: starting workers would cost more than it saves. */
-const PARALLEL_FROM = 16 * 1024 * 1024;
 
 async function readUsageInOrder<T>(path: string, file: string, size: number | undefined, options: UsageOptions, finish: (aggregator: Aggregator) => T): Promise<T> {
   options.started?.();

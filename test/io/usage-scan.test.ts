@@ -1,0 +1,159 @@
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/io/errors.js';
+import { PairTable } from '../../src/io/pair-table.js';
+import { COST_SCALE, CREDIT_SCALE, type UsageOptions, type UsageTotals, newAggregator, scanChunks, totalsOf } from '../../src/io/usage-scan.js';
+
+/** What a read comes to: per operation its calls, exact sums and customers merged by name, or that it was refused. */
+function outcome(read: () => UsageTotals): unknown {
+  let totals: UsageTotals;
+  try {
+    totals = read();
+  } catch (error) {
+    if (error instanceof InputError) return 'refused';
+    throw error;
+  }
+  return [...totals.operations.values()]
+    .map((op) => {
+      const customers = new Map<string, { calls: number; cost: string }>();
+      for (const c of op.customers.values()) {
+        const seen = customers.get(c.customer);
+        const cost = c.cost.total(COST_SCALE);
+        customers.set(c.customer, seen ? { calls: seen.calls + c.calls, cost: cost.plus(seen.cost).toFixed() } : { calls: c.calls, cost: cost.toFixed() });
+      }
+      return { operation: op.operation, calls: op.calls, cost: op.cost.total(COST_SCALE).toFixed(), credits: op.credits.total(CREDIT_SCALE).toFixed(), customers: [...customers].sort(([a], [b]) => (a < b ? -1 : 1)) };
+    })
+    .sort((a, b) => (a.operation < b.operation ? -1 : 1));
+}
+
+/** The byte scanner fed in chunks cut at `cuts`, with csv-parse for the lines it leaves (from a quote it cannot read on), as the reader does. */
+async function scanned(text: string, cuts: number[], options: UsageOptions, keys: number[]): Promise<UsageTotals> {
+  const bytes = Buffer.from(text, 'utf8');
+  const end = bytes.indexOf(0x0a);
+  const header = parse(bytes.subarray(0, end).toString('utf8'))[0] as string[];
+  const aggregator = newAggregator('log.csv', header, options);
+  const points = [end + 1, ...new Set(cuts.map((c) => end + 1 + (c % Math.max(1, bytes.length - end)))), bytes.length].sort((a, b) => a - b);
+  const chunks = points.flatMap((at, i) => (i + 1 < points.length && points[i + 1]! > at ? [bytes.subarray(at, points[i + 1])] : []));
+  const iterator: AsyncIterator<Buffer> = { next: async () => (chunks.length > 0 ? { done: false, value: chunks.shift()! } : { done: true, value: undefined }) };
+  const left = await scanChunks(iterator, aggregator, undefined);
+  // What the scanner leaves is the rest of its chunk and every chunk not yet read.
+  const rest = left && Buffer.concat([left, ...chunks]);
+  if (rest && rest.length > 0) {
+    let records: string[][];
+    try {
+      records = parse(rest, { skip_empty_lines: true }) as string[][];
+    } catch {
+      throw new InputError('log.csv', 'not valid CSV', { line: aggregator.line + 1 });
+    }
+    records.forEach((record, i) => aggregator.addFields(record, aggregator.line + i + 1));
+  }
+  keys.push(aggregator.operations.size, aggregator.customerIds.size);
+  return totalsOf(aggregator);
+}
+
+/** csv-parse alone, every record through addFields. */
+function parsed(text: string, options: UsageOptions, keys: number[]): UsageTotals {
+  const [header, ...records] = parse(text, { skip_empty_lines: true }) as string[][];
+  const aggregator = newAggregator('log.csv', header!, options);
+  records.forEach((record, i) => aggregator.addFields(record, i + 2));
+  keys.push(aggregator.operations.size, aggregator.customerIds.size);
+  return totalsOf(aggregator);
+}
+
+const COLUMNS = ['timestamp', 'customer_id', 'operation', 'actual_cost', 'credits_consumed', 'note'];
+// Mostly a few names that repeat, so that keys are looked up again; now and then anything.
+const name = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom('a', 'b', 'op_1', ' a', 'a ', 'é', 'ü-x', 'x y', '$', '(a)', '') },
+  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('a', 'b', ' ', '-', '#', 'é', '\t'), maxLength: 4 }) },
+);
+const digits = (n: bigint, places: number) => {
+  const text = String(n).padStart(places + 1, '0');
+  return places === 0 ? text : `${text.slice(0, -places)}.${text.slice(-places)}`;
+};
+// Mostly plain decimals of every size and number of places (past 15 digits and past the scale too); now and then a form the exact reader takes or refuses.
+const number = fc.oneof(
+  { weight: 8, arbitrary: fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 17n }), fc.integer({ min: 0, max: 14 })).map(([n, places]) => digits(n, places)) },
+  { weight: 1, arbitrary: fc.constantFrom('0', '5', '0.000213', '1e3', '$5', '-1', ' 2', '2 ', '1.', '.5', '', '1.2.3', '0.0000000000001', '999999999999999', '9999999999999999', '1,5', '+3') },
+);
+const cellOf = (column: string) => (column === 'actual_cost' || column === 'credits_consumed' ? number : column === 'timestamp' ? fc.constantFrom('2026-10-01T00:00:00Z', '2026-10-01 12:00') : name);
+/** A field as a log would write it: mostly bare, sometimes wholly in quotes, now and then with an escaped quote or a line break inside. */
+const written = (cell: fc.Arbitrary<string>) =>
+  fc.tuple(cell, fc.integer({ min: 0, max: 59 })).map(([text, roll]) => {
+    if (/[",\r\n]/.test(text) || roll === 0) return `"${text.replace(/"/g, '""')}"`;
+    if (roll === 1) return `"${text}""x"`;
+    if (roll === 2) return `"${text}\nx"`;
+    return text;
+  });
+const log = fc
+  .tuple(fc.shuffledSubarray(COLUMNS, { minLength: 4, maxLength: 6 }).filter((c) => c.includes('operation') && c.includes('actual_cost')), fc.constantFrom('\n', '\r\n'))
+  .chain(([columns, eol]) =>
+    fc
+      .array(
+        fc.oneof(
+          { weight: 40, arbitrary: fc.tuple(...columns.map((c) => written(cellOf(c)))) },
+          { weight: 1, arbitrary: fc.array(written(name), { maxLength: 7 }) },
+          { weight: 1, arbitrary: fc.constant([] as string[]) },
+        ),
+        { maxLength: 40 },
+      )
+      .map((rows) => [columns.join(','), ...rows.map((r) => r.join(','))].join(eol) + eol),
+  );
+
+describe('the usage scanner', () => {
+  it('sums exactly what csv-parse reads, however the bytes come in chunks', async () => {
+    await fc.assert(
+      fc.asyncProperty(log, fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom<UsageOptions['decimalMark']>(undefined, 'comma'), async (text, cuts, decimalMark) => {
+        const options: UsageOptions = { columns: {}, ...(decimalMark && { decimalMark }) };
+        // How many distinct operation and customer keys each kept: a hash the scanner works out differently from the map's would add a key per row.
+        const scannerKeys: number[] = [];
+        const parserKeys: number[] = [];
+        const viaScanner = await scanned(text, cuts, options, scannerKeys).then(
+          (totals) => outcome(() => totals),
+          (error: unknown) => outcome(() => { throw error; }),
+        );
+        const viaParser = (() => {
+          try {
+            return outcome(() => parsed(text, options, parserKeys));
+          } catch {
+            // csv-parse refusing the file (an unclosed quote, a ragged row) is a refusal too.
+            return 'refused';
+          }
+        })();
+        expect(viaScanner).toEqual(viaParser);
+        if (viaScanner !== 'refused') expect(scannerKeys).toEqual(parserKeys);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+describe('the pair table', () => {
+  it('keeps every (operation, customer) pair apart and sums it exactly, as a Map of bigints does', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(40), fc.nat(3000), fc.bigInt({ min: 0n, max: 4n * 10n ** 15n - 1n })), { maxLength: 3000 }), (calls) => {
+        const table = new PairTable();
+        const expected = new Map<string, { calls: number; units: bigint }>();
+        for (const [op, customer, units] of calls) {
+          const pair = table.index(op, customer);
+          table.calls[pair]!++;
+          table.addUnits(pair, Number(units));
+          const key = `${op}/${customer}`;
+          const seen = expected.get(key) ?? { calls: 0, units: 0n };
+          expected.set(key, { calls: seen.calls + 1, units: seen.units + units });
+        }
+        expect(table.size).toBe(expected.size);
+        const lists = table.byOperation(41);
+        const seen = new Map<string, { calls: number; units: bigint }>();
+        lists.forEach((list, op) => {
+          for (const pair of list) {
+            expect(table.ops[pair]).toBe(op);
+            seen.set(`${op}/${table.customers[pair]}`, { calls: table.calls[pair]!, units: BigInt(table.units[pair]!) + (table.big.get(pair) ?? 0n) });
+          }
+        });
+        expect(seen).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
