@@ -29,21 +29,14 @@ const tableValidator = {
   },
 };
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-await build({
-  // The usage and costs workers are entries of their own: worker threads load them by path; lib/index is the library.
-  entryPoints: [join(root, 'src/main.ts'), join(root, 'src/io/usage-worker.ts'), join(root, 'src/io/costs-worker.ts'), join(root, 'src/lib/index.ts')],
+/** What both builds share. */
+const common = {
   outbase: join(root, 'src'),
   outdir: join(root, 'dist'),
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   packages: 'bundle',
-  chunkNames: 'chunks/[name]-[hash]',
-  // Bundled CommonJS dependencies (cli-table3) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __credits_require } from 'node:module'; const require = __credits_require(import.meta.url);" },
   define: DEFINES,
   plugins: [tableValidator],
   logLevel: 'warning',
@@ -54,6 +47,26 @@ await build({
   // (Not for the coverage build: its line structure is what coverage is mapped through.)
   minifyWhitespace: process.env.CREDITS_SOURCEMAP !== '1',
   minifySyntax: process.env.CREDITS_SOURCEMAP !== '1',
+};
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+// The reader threads' scripts, each one CommonJS file with everything it needs: a worker thread starts
+// in about two thirds of the time it takes with an ES module and its chunks (measured: 55 ms against 85 ms).
+await build({
+  ...common,
+  entryPoints: [join(root, 'src/io/usage-worker.ts'), join(root, 'src/io/costs-worker.ts')],
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+});
+await build({
+  ...common,
+  // lib/index is the library.
+  entryPoints: [join(root, 'src/main.ts'), join(root, 'src/lib/index.ts')],
+  splitting: true,
+  format: 'esm',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Bundled CommonJS dependencies (cli-table3) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __credits_require } from 'node:module'; const require = __credits_require(import.meta.url);" },
 });
 
 // Type declarations of the library (src/lib/index.ts), for the package's `exports`.

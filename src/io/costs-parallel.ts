@@ -9,8 +9,8 @@ import { hashFile, lineBounds, lineStart } from './file-lines.js';
 import { MAX_LINE, SampleScanner } from './sample-scan.js';
 import { runWorker } from './threads.js';
 
-/** The bundled worker sits at dist/io/costs-worker.js; chunks live in dist/chunks/. */
-const WORKER = new URL('../io/costs-worker.js', import.meta.url);
+/** The bundled worker sits at dist/io/costs-worker.cjs; this module lives in dist/chunks/. */
+const WORKER = new URL('../io/costs-worker.cjs', import.meta.url);
 
 /** A large costs file read by the fast path on worker threads: what it read, its header line and its sha256. */
 export interface ParallelSamples {

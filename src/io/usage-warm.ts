@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { STDIN } from './source.js';
 import { warmWorkers } from './threads.js';
 
-/** The bundled worker sits at dist/io/usage-worker.js; this module, imported lazily, lives in dist/chunks/. */
-export const USAGE_WORKER = new URL('../io/usage-worker.js', import.meta.url);
+/** The bundled worker sits at dist/io/usage-worker.cjs; this module, imported lazily, lives in dist/chunks/. */
+export const USAGE_WORKER = new URL('../io/usage-worker.cjs', import.meta.url);
 
 /** Logs smaller than this are read on one thread: starting workers would cost more than it saves. */
 export const PARALLEL_FROM = 16 * 1024 * 1024;
