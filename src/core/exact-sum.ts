@@ -6,6 +6,9 @@ export interface SumParts {
   extra: string;
 }
 
+/** 10^scale by scale, made once. */
+const TENS = new Map<number, Dec>();
+
 /** Under this, adding one more fast-path value to a float still gives an exact integer (< 2^53). */
 export const SAFE_UNITS = 4e15;
 
@@ -44,6 +47,11 @@ export class ExactSum {
   }
 
   total(scale: number): Dec {
-    return new Dec((this.big + BigInt(this.small)).toString()).dividedBy(new Dec(10).pow(scale)).plus(this.extra);
+    let divisor = TENS.get(scale);
+    if (divisor === undefined) TENS.set(scale, (divisor = new Dec(10).pow(scale)));
+    // A Number under 2^53 becomes a Dec exactly; the BigInt is made only when the sum spilled into one.
+    const units = this.big === 0n ? new Dec(this.small) : new Dec((this.big + BigInt(this.small)).toString());
+    const whole = units.dividedBy(divisor);
+    return this.extra.isZero() ? whole : whole.plus(this.extra);
   }
 }

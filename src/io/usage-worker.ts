@@ -1,6 +1,6 @@
-import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { newAggregator, scanChunks, type UsageOptions } from './usage-scan.js';
+import { MAX_LINE, newAggregator, type UsageOptions } from './usage-scan.js';
+import { forEachLines } from './file-lines.js';
 import type { LedgerParts } from './usage-ledger.js';
 import { onTask } from './threads.js';
 import type { PairTable } from './pair-table.js';
@@ -64,14 +64,16 @@ function pack(pairs: PairTable, list: Int32Array | undefined): PackedCustomers {
 
 async function run(task: WorkerTask): Promise<WorkerResult> {
   const aggregator = newAggregator(task.path, task.header, task.options);
-  const stream = createReadStream(task.path, { start: task.start, end: task.end - 1, highWaterMark: 1 << 20 });
+  // Line numbers are unknown here: a bad row, a quote the scanner leaves or an overlong line is re-read in order, where they are.
   try {
-    // Line numbers are unknown here; a bad row is re-read in order, where they are.
-    const rest = await scanChunks(stream[Symbol.asyncIterator](), aggregator, undefined);
-    stream.destroy();
-    if (rest) return { kind: 'in-order' };
+    const read = await forEachLines(task.path, task.start, task.end, MAX_LINE, (buf, length, last) => {
+      // The last line of the file may end without a LF: it is given one.
+      const bytes = last && length > 0 && buf[length - 1] !== 0x0a ? Buffer.concat([buf.subarray(0, length), Buffer.from([0x0a])]) : buf;
+      const end = bytes === buf ? length : length + 1;
+      return aggregator.scan(bytes, 0, end) === end;
+    });
+    if (!read) return { kind: 'in-order' };
   } catch {
-    stream.destroy();
     return { kind: 'in-order' };
   }
   if (task.options.ledger) {
