@@ -1,16 +1,14 @@
 import type { ReportFormat } from '../core/choices.js';
 import type { AuditFlagOptions } from '../options.js';
 import { EXIT } from '../exit-codes.js';
-import { type AuditOptions, type UsageAggregate, auditUsage } from '../core/audit.js';
+import type { AuditOptions, UsageAggregate } from '../core/audit.js';
 import { Dec } from '../core/decimal.js';
 import { validateFloor } from '../core/design.js';
-import { type AuditSqlOptions, auditSql } from '../core/sql.js';
+import type { AuditSqlOptions } from '../core/sql.js';
 import { CliError } from '../io/errors.js';
-import { loadTable } from '../io/table.js';
 import { COST_SCALE, CREDIT_SCALE, type CustomerUsage } from '../io/usage-scan.js';
 import { logHasColumn, readUsage, startReading } from '../io/usage.js';
-import { type AuditReport, auditFailed, auditVerdict, renderAuditGithub, renderAuditJson, renderAuditMarkdown, renderAuditText } from '../render/audit.js';
-import { emitReport } from '../io/output.js';
+import type { AuditReport } from '../render/audit.js';
 import type { Ui } from '../ui.js';
 import { fixedBound, sqlColumns, sqlTokens, usageOptions, usageWindow } from '../pipeline/usage-window.js';
 
@@ -52,6 +50,14 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
   // the table records.
   const log = options.usage;
   const early = log !== undefined && (await logHasColumn(log, readOptions, 'cost')) ? (await startReading((started) => readUsage(log, { ...readOptions, started }))).reading : undefined;
+  // What the rest needs (the YAML parser, the report) is loaded once the reading is under way.
+  const [{ loadTable }, { auditUsage }, { auditSql }, { auditFailed, auditVerdict, renderAuditGithub, renderAuditJson, renderAuditMarkdown, renderAuditText }, { emitReport }] = await Promise.all([
+    import('../io/table.js'),
+    import('../core/audit.js'),
+    import('../core/sql.js'),
+    import('../render/audit.js'),
+    import('../io/output.js'),
+  ]);
   const loaded = await loadTable(options.table);
   const { table } = loaded;
   const tokenPrices = table.design.prices ? (await import('../pipeline/prices.js')).tokenPriceText(table.design.prices) : undefined;

@@ -772,7 +772,8 @@ export async function scanChunks(
 /** The header's fields from its first line. */
 export function headerFields(file: string, bytes: Buffer, delimiter = ','): string[] {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  const header = (parseSync(text, { delimiter, relax_quotes: true, relax_column_count: true })[0] ?? []) as string[];
+  // A header without quotes (as good as every log's) is its fields between delimiters, as csv-parse reads it too.
+  const header = /["\r\n]/.test(text) ? ((parseSync(text, { delimiter, relax_quotes: true, relax_column_count: true })[0] ?? []) as string[]) : text === '' ? [] : text.split(delimiter);
   if (header.length === 0 || header.every((h) => h.trim() === '')) throw new InputError(file, 'the file is empty; expected a header row and one row per call', { line: 1 });
   return header;
 }

@@ -14,6 +14,7 @@ import { detectDelimiter, parseCsv, snakeCase } from '../io/csv.js';
 import { CliError, InputError } from '../io/errors.js';
 import { GENERAL_CSV_LIMIT, STDIN, STREAMED_COSTS_LIMIT, type Source, tooLarge } from '../io/source.js';
 import { sha256 } from '../io/table.js';
+import { decimalMarkOf } from './decimal-mark.js';
 import type { PriceBook } from '../pricing/book.js';
 
 /** The flags of the method as commander hands them over (strings, validated for form), as declared in options.ts. */
@@ -60,12 +61,6 @@ function decimals(flag: string, values: readonly string[] | undefined, key: (k: 
     result[name] = value;
   }
   return result;
-}
-
-/** The decimal mark --decimal-comma or --decimal-point declares, if either. */
-export function decimalMarkOf(flags: { decimalComma?: boolean; decimalPoint?: boolean }): DecimalMark | undefined {
-  if (flags.decimalComma && flags.decimalPoint) throw new CliError('--decimal-comma and --decimal-point contradict each other; give one');
-  return flags.decimalComma ? 'comma' : flags.decimalPoint ? 'point' : undefined;
 }
 
 /** A --currency value as an ISO 4217 code (case-insensitive). */

@@ -3,7 +3,7 @@ import type { PricesRecord } from '../core/table.js';
 import { parseInstant } from '../core/time.js';
 import { CliError } from '../io/errors.js';
 import { USAGE_ROLES, type UsageOptions, type UsageRole } from '../io/usage-scan.js';
-import { decimalMarkOf } from './derive.js';
+import { decimalMarkOf } from './decimal-mark.js';
 
 /** The flags every command that reads a usage log shares: the window, the columns, how numbers are written. */
 export interface UsageFlags {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/io/errors.js';
 import { PairTable } from '../../src/io/pair-table.js';
-import { COST_SCALE, CREDIT_SCALE, type UsageOptions, type UsageTotals, newAggregator, scanChunks, totalsOf } from '../../src/io/usage-scan.js';
+import { COST_SCALE, CREDIT_SCALE, type UsageOptions, type UsageTotals, headerFields, newAggregator, scanChunks, totalsOf } from '../../src/io/usage-scan.js';
 
 /** What a read comes to: per operation its calls, exact sums and customers merged by name, or that it was refused. */
 function outcome(read: () => UsageTotals): unknown {
@@ -124,6 +124,28 @@ describe('the usage scanner', () => {
         if (viaScanner !== 'refused') expect(scannerKeys).toEqual(parserKeys);
       }),
       { numRuns: 1500 },
+    );
+  });
+});
+
+describe('a log header', () => {
+  it('has the fields csv-parse reads from it, with or without quotes', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', ';', '\t', '"', 'é', '\uFEFF', '\r'), maxLength: 12 });
+    fc.assert(
+      fc.property(text, fc.constantFrom(',', ';', '\t'), (header, delimiter) => {
+        const outcomeOf = (read: () => string[]) => {
+          try {
+            const fields = read();
+            return fields.length === 0 || fields.every((f) => f.trim() === '') ? 'refused' : fields;
+          } catch {
+            return 'refused';
+          }
+        };
+        expect(outcomeOf(() => headerFields('log.csv', Buffer.from(header, 'utf8'), delimiter))).toEqual(
+          outcomeOf(() => (parse(header.replace(/^\uFEFF/, ''), { delimiter, relax_quotes: true, relax_column_count: true })[0] ?? []) as string[]),
+        );
+      }),
+      { numRuns: 2000 },
     );
   });
 });
