@@ -71,7 +71,12 @@ function scaled(value: Dec | bigint): { coefficient: bigint; places: number } {
  * value.times(m).dividedBy(d).
  */
 export function quotient(value: Dec, m: Dec | bigint, d: Dec | bigint): Dec {
-  const [v, times, by] = [scaled(value), scaled(m), scaled(d)];
+  return quotientOf(scaled(value), m, d);
+}
+
+/** quotient() of coefficient × 10^-places, for a caller that has a value's digits already (integer units at a scale). */
+export function quotientOf(v: { coefficient: bigint; places: number }, m: Dec | bigint, d: Dec | bigint): Dec {
+  const [times, by] = [scaled(m), scaled(d)];
   if (v.coefficient < 0n || times.coefficient < 0n || by.coefficient <= 0n) throw new RangeError('quotient takes value ≥ 0, m ≥ 0 and d > 0');
   const numerator = v.coefficient * times.coefficient * TEN ** BigInt(by.places);
   if (numerator === 0n) return ZERO;

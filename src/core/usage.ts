@@ -1,4 +1,4 @@
-import { type Dec, Dec as D, ONE, ZERO, quotient, sum } from './decimal.js';
+import { type Dec, Dec as D, ONE, ZERO, quotient, quotientOf, sum } from './decimal.js';
 import { DesignError } from './errors.js';
 import { ladderFrom, roundToLadder } from './ladder.js';
 import { percentileOf } from './samples.js';
@@ -57,9 +57,11 @@ export function monthWindow(month: MonthIndex, now: number): MonthWindow {
 }
 
 /** Credits used so far ÷ the elapsed part of the month; what was used when the month is over (or has not begun to elapse). */
-export function projectMonth(used: Dec, window: MonthWindow): Dec {
+export function projectMonth(used: Dec, window: MonthWindow, units?: { coefficient: bigint; places: number }): Dec {
   // used × month / elapsed: a division by a whole number of milliseconds, exact to 40 digits.
-  return window.elapsedMs === 0 || window.elapsed.eq(ONE) ? used : quotient(used, BigInt(window.end - window.start), BigInt(window.elapsedMs));
+  if (window.elapsedMs === 0 || window.elapsed.eq(ONE)) return used;
+  const [month, elapsed] = [BigInt(window.end - window.start), BigInt(window.elapsedMs)];
+  return units ? quotientOf(units, month, elapsed) : quotient(used, month, elapsed);
 }
 
 export interface PlanLimit {
@@ -99,13 +101,15 @@ export interface CustomerUse {
   customer: string;
   calls: number;
   credits: Dec;
+  /** The same credits as integer units of 10^-scale, when the reader summed them so: the projection then starts from these digits. */
+  units?: { coefficient: bigint; places: number };
   operations(): OperationUse[];
 }
 
 /** One customer's month against its plan: shares, projection and the overage it would pay. */
 export function customerMonth(use: CustomerUse, window: MonthWindow, perCredit: Dec, plan?: PlanLimit): CustomerMonth {
   const used = use.credits;
-  const projected = projectMonth(used, window);
+  const projected = projectMonth(used, window, use.units);
   let sorted: OperationUse[] | undefined;
   const result: CustomerMonth = {
     customer: use.customer,

@@ -129,6 +129,8 @@ export interface LedgerCustomer {
   customer: string;
   calls: number;
   credits: Dec;
+  /** The credits as integer units of 10^-places, when they were summed so exactly. */
+  units?: { coefficient: bigint; places: number };
   operations(): { operation: string; calls: number; credits: Dec }[];
 }
 
@@ -893,10 +895,10 @@ export function ledgerFrom(
           return [...ops.values()];
         };
         // The total from integer units when they stayed exact (the usual case), else from the operations' exact credits.
-        let credits: Dec;
-        if (exact && units < SAFE_UNITS) credits = units % per === 0 ? new D(units / per) : new D(units).dividedBy(per);
-        else credits = byOperation().reduce((total, o) => total.plus(o.credits), new D(0));
-        result.push({ customer, calls, credits, operations: byOperation });
+        if (exact && units < SAFE_UNITS) {
+          const credits = units % per === 0 ? new D(units / per) : new D(units).dividedBy(per);
+          result.push({ customer, calls, credits, units: { coefficient: BigInt(units), places: book.scale }, operations: byOperation });
+        } else result.push({ customer, calls, credits: byOperation().reduce((total, o) => total.plus(o.credits), new D(0)), operations: byOperation });
       }
       return result;
     },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Dec, quotient } from '../../src/core/decimal.js';
+import { Dec, quotient, quotientOf } from '../../src/core/decimal.js';
 
 /** Non-negative decimals of up to 30 significant digits, from 10^-20 to 10^12. */
 const value = fc
@@ -16,6 +16,15 @@ describe('quotient', () => {
         expect(quotient(v, m, d).toFixed()).toBe(v.times(m.toString()).dividedBy(d.toString()).toFixed());
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('gives the same from integer units at any scale as from the decimal they stand for', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 18n }), fc.integer({ min: 0, max: 12 }), whole(0n), whole(1n), (units, places, m, d) => {
+        expect(quotientOf({ coefficient: units, places }, m, d).toFixed()).toBe(quotient(new Dec(`${units}e-${places}`), m, d).toFixed());
+      }),
+      { numRuns: 2000 },
     );
   });
 
