@@ -1,6 +1,6 @@
 import type { UsageFormat } from '../core/choices.js';
 import { Dec, ONE } from '../core/decimal.js';
-import { type UsageSqlOptions, usageSql } from '../core/sql.js';
+import type { UsageSqlOptions } from '../core/sql.js';
 import type { LedgerCustomer } from '../io/usage-scan.js';
 import { DesignError } from '../core/errors.js';
 import { applicableFactors, effectiveCredits } from '../core/modifiers.js';
@@ -8,14 +8,10 @@ import { parseInstant } from '../core/time.js';
 import { type CustomerMonth, type MonthWindow, type PlanLimit, customerMonth, sortByProjectedShare, monthName, monthOf, monthStart, monthWindow, parseMonth, planFit } from '../core/usage.js';
 import type { UsageFlagOptions } from '../options.js';
 import { EXIT } from '../exit-codes.js';
-import { customerPlans } from '../io/customer-plans.js';
 import { CliError, nameList } from '../io/errors.js';
-import { writeOutput } from '../io/output.js';
-import { loadTable } from '../io/table.js';
-import { plansOf } from '../io/table-sections.js';
 import { logHasColumn, readLedger, startReading } from '../io/usage.js';
 import { usageOptions } from '../pipeline/usage-window.js';
-import { type UsageReport, renderUsageHtml, renderUsageJson, renderUsageMarkdown, renderUsageText } from '../render/usage.js';
+import type { UsageReport } from '../render/usage.js';
 import { PLAIN_STYLE, type Ui } from '../ui.js';
 import type { CreditTable } from '../core/table.js';
 
@@ -44,6 +40,7 @@ async function planOf(options: UsageOptions, plans: readonly PlanLimit[]): Promi
     return () => plan;
   }
   if (options.customerPlans === undefined) return () => undefined;
+  const { customerPlans } = await import('../io/customer-plans.js');
   const mapping = await customerPlans(options.customerPlans, new Set(byName.keys()), `not in ${options.table}`);
   return (customer) => {
     const name = mapping.get(customer);
@@ -81,6 +78,14 @@ export async function usageCommand(options: UsageOptions, ui: Ui): Promise<numbe
   // reported first), and the table is parsed once its threads are running.
   const early = !fromDatabase && (await logHasColumn(options.usage!, usageOptions(options, window), 'credits')) ? (await startReading((started) => read({}, started))).reading : undefined;
 
+  // What the rest needs (the YAML parser, the renderers) is loaded once the reading is under way.
+  const [{ loadTable }, { plansOf }, { usageSql }, { renderUsageHtml, renderUsageJson, renderUsageMarkdown, renderUsageText }, { writeOutput }] = await Promise.all([
+    import('../io/table.js'),
+    import('../io/table-sections.js'),
+    import('../core/sql.js'),
+    import('../render/usage.js'),
+    import('../io/output.js'),
+  ]);
   let loaded;
   let plans: PlanLimit[];
   let planFor;
