@@ -26,13 +26,13 @@ const IMPLEMENTATIONS: Record<CommandName, (args: Positional, options: never, ui
   wizard: async ([costs], options: Flags.WizardFlagOptions, ui) => (await import('./commands/wizard.js')).wizardCommand({ ...options, ...(costs !== undefined && { costs }) }, ui),
   check: async (_, options: Flags.CheckFlagOptions, ui) => (await import('./commands/check.js')).checkCommand(options, ui),
   audit: async ([usage], options: Flags.AuditFlagOptions, ui) => {
-    if (usage !== undefined) (await import('./io/usage-warm.js')).warmUsageWorkers(usage, options.delimiter);
-    return (await import('./commands/audit.js')).auditCommand({ ...options, ...(usage !== undefined && { usage }) }, ui);
+    if (usage !== undefined) await (await import('./pipeline/early-read.js')).startAuditRead(usage, options, ui);
+    return stoppingReaders(async () => (await import('./commands/audit.js')).auditCommand({ ...options, ...(usage !== undefined && { usage }) }, ui));
   },
   diff: async ([old, next], options: Flags.DiffFlagOptions, ui) => (await import('./commands/diff.js')).diffCommand({ ...options, old: old!, ...(next !== undefined && { new: next }) }, ui),
   usage: async ([usage], options: Flags.UsageFlagOptions, ui) => {
     if (usage !== undefined) (await import('./io/usage-warm.js')).warmUsageWorkers(usage, options.delimiter);
-    return (await import('./commands/usage.js')).usageCommand({ ...options, ...(usage !== undefined && { usage }) }, ui);
+    return stoppingReaders(async () => (await import('./commands/usage.js')).usageCommand({ ...options, ...(usage !== undefined && { usage }) }, ui));
   },
   optimize: async (_, options: Flags.OptimizeFlagOptions, ui) => (await import('./commands/optimize.js')).optimizeCommand(options, ui),
   plans: async (_, options: Flags.PlansFlagOptions, ui) => (await import('./commands/plans.js')).plansCommand(options, ui),
@@ -40,6 +40,16 @@ const IMPLEMENTATIONS: Record<CommandName, (args: Positional, options: never, ui
   export: async (_, options: Flags.ExportFlagOptions, ui) => (await import('./commands/export.js')).exportCommand(options, ui),
   report: async (_, options: Flags.ReportFlagOptions, ui) => (await import('./commands/report.js')).reportCommand(options, ui),
 };
+
+/** Runs a command that reads a log on threads; when it fails, the threads still reading are ended rather than waited for. */
+async function stoppingReaders(command: () => Promise<number>): Promise<number> {
+  try {
+    return await command();
+  } catch (error) {
+    (await import('./io/threads.js')).stopWorkers();
+    throw error;
+  }
+}
 
 /** A commander option from its declaration. */
 function commanderOption(spec: OptionSpec): Option {

@@ -11,6 +11,7 @@ import { logHasColumn, readUsage, startReading } from '../io/usage.js';
 import type { AuditReport } from '../render/audit.js';
 import type { Ui } from '../ui.js';
 import { fixedBound, sqlColumns, sqlTokens, usageOptions, usageWindow } from '../pipeline/usage-window.js';
+import { takeEarlyRead } from '../pipeline/early-read.js';
 
 export type AuditCommandOptions = AuditFlagOptions & { usage?: string };
 
@@ -37,9 +38,11 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
   if (options.db !== undefined && !/^postgres(ql)?:\/\//i.test(options.db)) {
     throw new CliError(`--db: only postgres:// (or postgresql://) URLs are supported, got "${options.db.split(':')[0]}:…"`);
   }
-  const window = usageWindow(options);
-  const progress = options.usage !== undefined ? ui.progress?.() : undefined;
-  const readOptions = usageOptions(options, window, progress?.update);
+  // The reading may have started before this module loaded (pipeline/early-read.ts); it goes on with that one's window.
+  const pre = takeEarlyRead(options.usage);
+  const window = pre?.window ?? usageWindow(options);
+  const progress = pre ? pre.progress : options.usage !== undefined ? ui.progress?.() : undefined;
+  const readOptions = pre?.options ?? usageOptions(options, window, progress?.update);
   const { columns } = readOptions;
   if (options.emitSql && options.db) throw new CliError('--emit-sql prints the SQL and --db runs it; choose one');
   if (!options.emitSql && !options.db && options.usage === undefined) throw new CliError("missing required argument 'usage' (a usage CSV, or - for stdin; or --emit-sql / --db)");
@@ -49,7 +52,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
   // the log's threads are running (a bad table is still reported first); a log of tokens waits for the model prices
   // the table records.
   const log = options.usage;
-  const early = log !== undefined && (await logHasColumn(log, readOptions, 'cost')) ? (await startReading((started) => readUsage(log, { ...readOptions, started }))).reading : undefined;
+  const early = pre?.reading ?? (log !== undefined && (await logHasColumn(log, readOptions, 'cost')) ? (await startReading((started) => readUsage(log, { ...readOptions, started }))).reading : undefined);
   // What the rest needs (the YAML parser, the report) is loaded once the reading is under way.
   const [{ loadTable }, { auditUsage }, { auditSql }, { auditFailed, auditVerdict, renderAuditGithub, renderAuditJson, renderAuditMarkdown, renderAuditText }, { emitReport }] = await Promise.all([
     import('../io/table.js'),

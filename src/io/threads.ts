@@ -5,6 +5,18 @@ import { CliError } from './errors.js';
 /** The workerData of a thread started ahead of its task, which then comes as its first message. */
 export const WARM_TASK = 'credits:task-follows';
 
+/** Threads given a task and not yet ended. */
+const running = new Set<Worker>();
+
+/**
+ * Ends every thread that is reading for a command that failed: a reading
+ * started early holds the process open until it ends, and an error should
+ * not wait for a large file to be read to the end.
+ */
+export function stopWorkers(): void {
+  for (const worker of running) void worker.terminate();
+}
+
 /** Threads started ahead of their tasks, by script, not yet handed one. */
 const warm = new Map<string, Worker[]>();
 
@@ -52,6 +64,8 @@ export function runWorker<M, R>(url: URL, task: unknown, answer: (message: M) =>
       ready.ref();
       ready.postMessage(task);
     }
+    running.add(worker);
+    worker.once('exit', () => running.delete(worker));
     let answered = false;
     worker.on('message', (message: M) => {
       const result = answer(message);
