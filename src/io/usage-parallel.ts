@@ -100,16 +100,18 @@ async function readInParallel(path: string, size: number, options: UsageOptions)
     const cr = line.indexOf(0x0d);
     if ((cr >= 0 && cr < line.length - 1) || detectDelimiter(path, line) !== ',') return undefined;
     header = headerFields(path, line);
-    bounds.push(...(await lineBounds(handle, first, size, threads)));
+    bounds.push(...(await lineBounds(handle, first, size, partsOf(size, threads))));
   } finally {
     await handle.close();
   }
   const { progress, started, ...rest } = options;
+  // The parts are taken in turn by whichever thread is free (a counter shared by all), so a thread that started late reads less.
+  const next = new SharedArrayBuffer(4);
   const running = Promise.all(
-    bounds.slice(0, -1).map((start, i) =>
+    Array.from({ length: threads }, () =>
       runWorker<WorkerResult, WorkerResult>(
         WORKER,
-        { path, start, end: bounds[i + 1]!, header, options: rest } satisfies WorkerTask,
+        { path, bounds, next, header, options: rest } satisfies WorkerTask,
         (result) => result,
         { kind: 'in-order' },
         `${path}: a thread reading the log`,
@@ -123,11 +125,16 @@ async function readInParallel(path: string, size: number, options: UsageOptions)
   return { header, results };
 }
 
+/** How many parts a log is cut into for `threads` threads: several each, of about 8 MiB, so that they end at about the same time. */
+function partsOf(size: number, threads: number): number {
+  return Math.min(256, Math.max(threads * 4, Math.ceil(size / (8 * 1024 * 1024))));
+}
+
 function mergeTotals(path: string, header: string[], results: WorkerResult[], options: UsageOptions): UsageTotals {
   const aggregator = newAggregator(path, header, options);
   let rows = 0;
   let skipped = 0;
-  const operations = new Map<string, OperationTotals & { parts: CustomerPart[] }>();
+  const operations = new Map<string, OperationTotals & { first: number; parts: CustomerPart[] }>();
   for (const result of results) {
     if (result.kind !== 'totals') continue;
     rows += result.rows;
@@ -139,8 +146,9 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
         // Customers are merged only for the operations that are asked for them (the flagged ones).
         let merged: Map<string, CustomerUsage> | undefined;
         const customers = { values: () => (merged ??= mergeCustomers(parts)).values() };
-        operations.set(part.operation, (op = { operation: part.operation, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers, parts }));
+        operations.set(part.operation, (op = { operation: part.operation, first: part.first, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers, parts }));
       }
+      op.first = Math.min(op.first, part.first);
       op.calls += part.calls;
       op.cost.addParts(part.cost);
       op.credits.addParts(part.credits);
@@ -153,7 +161,8 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
     skipped,
     hasCredits: aggregator.index.credits >= 0,
     hasCustomers: aggregator.index.customer >= 0,
-    operations,
+    // In the order of their first call in the log, as the in-order reader has them, whichever thread read which part.
+    operations: new Map([...operations].sort(([, a], [, b]) => a.first - b.first)),
   };
 }
 

@@ -62,9 +62,10 @@ export interface OperationTotals {
   customers: { values(): Iterable<CustomerUsage> };
 }
 
-/** As the scanner keeps them: an id for the aggregator's pair table. */
+/** As the scanner keeps them: an id for the aggregator's pair table, and the line of the first call. */
 interface OperationUsage extends OperationTotals {
   id: number;
+  first: number;
   ledger?: LedgerOperation;
 }
 
@@ -513,7 +514,7 @@ export class Aggregator {
       op = this.byName.get(name);
       if (!op) {
         const id = this.byName.size;
-        op = { id, operation: name, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers: { values: () => this.customersOf(id) } };
+        op = { id, first: line, operation: name, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers: { values: () => this.customersOf(id) } };
       }
       this.byName.set(name, op);
       this.operations.set(buf, opStart, opEnd, op);

@@ -5,11 +5,15 @@ import type { LedgerParts } from './usage-ledger.js';
 import { onTask } from './threads.js';
 import type { PairTable } from './pair-table.js';
 
-/** One worker's share of a usage log: a byte range that starts and ends on line boundaries. */
+/**
+ * A worker's task: the parts of a usage log (bounds[k] to bounds[k + 1], at
+ * line starts), which it takes in turn with the other threads by the shared
+ * counter `next`, until none is left.
+ */
 export interface WorkerTask {
   path: string;
-  start: number;
-  end: number;
+  bounds: number[];
+  next: SharedArrayBuffer;
   header: string[];
   options: Omit<UsageOptions, 'progress'>;
 }
@@ -22,6 +26,8 @@ export type WorkerResult =
 
 export interface WorkerOperation {
   operation: string;
+  /** Where its first call is: part × 2^31 + line within the part, for the order of operations. */
+  first: number;
   calls: number;
   cost: import('../core/exact-sum.js').SumParts;
   credits: import('../core/exact-sum.js').SumParts;
@@ -62,17 +68,24 @@ function pack(pairs: PairTable, list: Int32Array | undefined): PackedCustomers {
   };
 }
 
+/** Line numbers in a worker count from part × PART_LINES: they order first calls across parts (no part has 2^31 lines). */
+const PART_LINES = 2 ** 31;
+
 async function run(task: WorkerTask): Promise<WorkerResult> {
   const aggregator = newAggregator(task.path, task.header, task.options);
   // Line numbers are unknown here: a bad row, a quote the scanner leaves or an overlong line is re-read in order, where they are.
+  const next = new Int32Array(task.next);
   try {
-    const read = await forEachLines(task.path, task.start, task.end, MAX_LINE, (buf, length, last) => {
-      // The last line of the file may end without a LF: it is given one.
-      const bytes = last && length > 0 && buf[length - 1] !== 0x0a ? Buffer.concat([buf.subarray(0, length), Buffer.from([0x0a])]) : buf;
-      const end = bytes === buf ? length : length + 1;
-      return aggregator.scan(bytes, 0, end) === end;
-    });
-    if (!read) return { kind: 'in-order' };
+    for (let part = Atomics.add(next, 0, 1); part < task.bounds.length - 1; part = Atomics.add(next, 0, 1)) {
+      aggregator.line = part * PART_LINES;
+      const read = await forEachLines(task.path, task.bounds[part]!, task.bounds[part + 1]!, MAX_LINE, (buf, length, last) => {
+        // The last line of the file may end without a LF: it is given one.
+        const bytes = last && length > 0 && buf[length - 1] !== 0x0a ? Buffer.concat([buf.subarray(0, length), Buffer.from([0x0a])]) : buf;
+        const end = bytes === buf ? length : length + 1;
+        return aggregator.scan(bytes, 0, end) === end;
+      });
+      if (!read) return { kind: 'in-order' };
+    }
   } catch {
     return { kind: 'in-order' };
   }
@@ -96,6 +109,7 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
     customers: aggregator.customerNames,
     operations: [...aggregator.byName.values()].map((op) => ({
       operation: op.operation,
+      first: op.first,
       calls: op.calls,
       cost: op.cost.parts(),
       credits: op.credits.parts(),

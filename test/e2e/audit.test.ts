@@ -173,6 +173,25 @@ describe('a large log read on several threads', () => {
     expect(audit(dir, 'usage.csv').stderr).toBe('error: usage.csv:250002:4: actual_cost: "oops" is not a number\n');
   }, 120_000);
 
+  it('lists operations in the order of their first call, whichever thread read which part', () => {
+    // Three operations the table does not price, of one call each at one cost, so that only their order tells them
+    // apart in the report: first called near the start, the middle and the end, and named against that order.
+    // (The test before this one left a bad row in usage.csv.)
+    const lines = readFileSync(join(dir, 'usage.csv'), 'utf8').replace('oops', '0.5').trimEnd().split('\n');
+    const header = lines[0]!.split(',');
+    const call = (operation: string) => header.map((h) => (h === 'operation' ? operation : h === 'actual_cost' ? '0.5' : lines[1]!.split(',')[header.indexOf(h)])).join(',');
+    lines.splice(10, 0, call('zz_early'));
+    lines.splice(150_000, 0, call('mm_middle'));
+    lines.splice(lines.length - 10, 0, call('aa_late'));
+    writeFileSync(join(dir, 'order.csv'), `${lines.join('\n')}\n`);
+    const threads = credits(['audit', 'order.csv', '--json'], { cwd: dir });
+    const inOrder = credits(['audit', '-', '--json'], { cwd: dir, input: readFileSync(join(dir, 'order.csv')) });
+    const unpriced = (stdout: string) => (JSON.parse(stdout) as { unpriced: { operation: string }[] }).unpriced.map((u) => u.operation);
+    expect(unpriced(inOrder.stdout)).toEqual(['zz_early', 'mm_middle', 'aa_late']);
+    expect(threads.stdout.replace(/"usage": "[^"]*"/, '')).toBe(inOrder.stdout.replace(/"usage": "[^"]*"/, ''));
+    expect(credits(['audit', 'order.csv'], { cwd: dir }).stdout).toContain('zz_early');
+  }, 120_000);
+
   it('shows a progress bar on a terminal, and none when stderr is not one', async () => {
     // A quote sends the file through the in-order reader, which reports as it goes.
     writeFileSync(join(dir, 'clean.csv'), readFileSync(join(dir, 'usage.csv'), 'utf8').replace('oops', '0.5').replace(',image_upload,', ',"image_upload",'));
