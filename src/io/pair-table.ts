@@ -1,94 +1,122 @@
 import { Dec, ZERO } from '../core/decimal.js';
 import { SAFE_UNITS } from '../core/exact-sum.js';
+import { CliError } from './errors.js';
+
+/** Operation ids below this: a pair's key is customer × OP_SPAN + operation, exact in a double for 2^33 customers. */
+const OP_SPAN = 2 ** 20;
 
 /**
  * Calls and cost per (operation, customer) pair, both given as small
  * integer ids, held in typed arrays: a lookup is a hash of two integers and
- * a probe or two, and a new pair costs four array slots rather than objects.
- * A log of 500 operations and 2,000 customers has a million pairs.
+ * a probe or two, and a new pair costs a few array slots rather than
+ * objects. A log of 500 operations and 2,000 customers has a million pairs,
+ * so the layout is for the cache: a slot holds the pair's key beside its
+ * index, and a pair's calls beside its cost, so that a call touches two
+ * places in memory.
  *
  * Cost is summed in integer units exact while under SAFE_UNITS; a pair's
  * total past that spills into a BigInt, and a value that fits no integer
  * unit is summed as a decimal, both kept sparse beside the arrays.
  */
 export class PairTable {
-  /** Per slot: the pair's index + 1, or 0 when empty. */
-  private slots = new Int32Array(1024);
+  /** Per slot: the pair's key + 1 (0 when empty), then its index. */
+  private slots = new Float64Array(2048);
   private mask = 1023;
-  ops = new Int32Array(512);
-  customers = new Int32Array(512);
-  calls = new Float64Array(512);
-  units = new Float64Array(512);
+  /** Per pair: calls, then cost units. */
+  private sums = new Float64Array(1024);
+  /** Per pair: its key, for listing pairs by operation. */
+  private keys = new Float64Array(512);
   readonly big = new Map<number, bigint>();
   readonly extra = new Map<number, Dec>();
   size = 0;
 
   /** The index of the pair, added when new. */
   index(op: number, customer: number): number {
-    const { slots, mask, ops, customers } = this;
+    if (op >= OP_SPAN) throw new CliError(`a log with more than ${OP_SPAN.toLocaleString('en-US')} operations is past what credits reads by customer`);
+    const key = customer * OP_SPAN + op + 1;
+    const { slots, mask } = this;
     for (let i = hashPair(op, customer) & mask; ; i = (i + 1) & mask) {
-      const pair = slots[i]! - 1;
-      if (pair < 0) return this.add(op, customer, i);
-      if (ops[pair] === op && customers[pair] === customer) return pair;
+      const at = slots[2 * i]!;
+      if (at === key) return slots[2 * i + 1]!;
+      if (at === 0) return this.add(key, i);
     }
   }
 
-  /** `units` must be a non-negative integer under SAFE_UNITS. */
-  addUnits(pair: number, units: number): void {
-    const sum = this.units[pair]! + units;
+  /** One call of the pair costing `units` (a non-negative integer under SAFE_UNITS), or a decimal cost. */
+  addCall(pair: number, cost: number | Dec): void {
+    const { sums } = this;
+    sums[2 * pair]!++;
+    if (typeof cost !== 'number') {
+      this.extra.set(pair, (this.extra.get(pair) ?? ZERO).plus(cost));
+      return;
+    }
+    const sum = sums[2 * pair + 1]! + cost;
     if (sum > SAFE_UNITS) {
       this.big.set(pair, (this.big.get(pair) ?? 0n) + BigInt(sum));
-      this.units[pair] = 0;
-    } else this.units[pair] = sum;
+      sums[2 * pair + 1] = 0;
+    } else sums[2 * pair + 1] = sum;
   }
 
-  addDecimal(pair: number, value: Dec): void {
-    this.extra.set(pair, (this.extra.get(pair) ?? ZERO).plus(value));
+  calls(pair: number): number {
+    return this.sums[2 * pair]!;
+  }
+
+  /** The pair's cost in integer units, less what spilled into `big` and `extra`. */
+  units(pair: number): number {
+    return this.sums[2 * pair + 1]!;
+  }
+
+  operation(pair: number): number {
+    return (this.keys[pair]! - 1) % OP_SPAN;
+  }
+
+  customer(pair: number): number {
+    return Math.floor((this.keys[pair]! - 1) / OP_SPAN);
   }
 
   /** Each operation's pairs, in the order they were added, by operation id. */
   byOperation(operations: number): Int32Array[] {
     const counts = new Int32Array(operations);
-    for (let p = 0; p < this.size; p++) counts[this.ops[p]!]!++;
+    for (let p = 0; p < this.size; p++) counts[this.operation(p)]!++;
     const lists = Array.from(counts, (n) => new Int32Array(n));
     counts.fill(0);
     for (let p = 0; p < this.size; p++) {
-      const op = this.ops[p]!;
+      const op = this.operation(p);
       lists[op]![counts[op]!++] = p;
     }
     return lists;
   }
 
-  private add(op: number, customer: number, slot: number): number {
+  private add(key: number, slot: number): number {
     const pair = this.size++;
-    if (pair === this.ops.length) {
-      const length = pair * 2;
-      this.ops = grown(this.ops, new Int32Array(length));
-      this.customers = grown(this.customers, new Int32Array(length));
-      this.calls = grown(this.calls, new Float64Array(length));
-      this.units = grown(this.units, new Float64Array(length));
+    if (pair === this.keys.length) {
+      this.keys = grown(this.keys, new Float64Array(pair * 2));
+      this.sums = grown(this.sums, new Float64Array(pair * 4));
     }
-    this.ops[pair] = op;
-    this.customers[pair] = customer;
+    this.keys[pair] = key;
     // At most half full, so probes stay short.
     if (this.size * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
-    else this.slots[slot] = pair + 1;
+    else {
+      this.slots[2 * slot] = key;
+      this.slots[2 * slot + 1] = pair;
+    }
     return pair;
   }
 
   /** Places every pair in a table of `capacity` slots. */
   private rehash(capacity: number): void {
-    this.slots = new Int32Array(capacity);
+    this.slots = new Float64Array(2 * capacity);
     this.mask = capacity - 1;
     for (let pair = 0; pair < this.size; pair++) {
-      let i = hashPair(this.ops[pair]!, this.customers[pair]!) & this.mask;
-      while (this.slots[i] !== 0) i = (i + 1) & this.mask;
-      this.slots[i] = pair + 1;
+      let i = hashPair(this.operation(pair), this.customer(pair)) & this.mask;
+      while (this.slots[2 * i] !== 0) i = (i + 1) & this.mask;
+      this.slots[2 * i] = this.keys[pair]!;
+      this.slots[2 * i + 1] = pair;
     }
   }
 }
 
-function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
+function grown(from: Float64Array, to: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
   to.set(from);
   return to;
 }

@@ -421,10 +421,7 @@ export class Aggregator {
     this.rows++;
     if (index.customer >= 0) {
       const { pairs } = this;
-      const pair = pairs.index(op.id, this.customerAt(buf, fast));
-      pairs.calls[pair]!++;
-      if (typeof cost === 'number') pairs.addUnits(pair, cost);
-      else pairs.addDecimal(pair, cost);
+      pairs.addCall(pairs.index(op.id, this.customerAt(buf, fast)), cost);
     }
   }
 
@@ -445,10 +442,10 @@ export class Aggregator {
     const { pairs } = this;
     return Array.from(this.pairsByOperation()[id] ?? [], (pair) => {
       const cost = new ExactSum();
-      cost.small = pairs.units[pair]!;
+      cost.small = pairs.units(pair);
       cost.big = pairs.big.get(pair) ?? 0n;
       cost.extra = pairs.extra.get(pair) ?? cost.extra;
-      return { customer: this.customerNames[pairs.customers[pair]!]!, calls: pairs.calls[pair]!, cost };
+      return { customer: this.customerNames[pairs.customer(pair)]!, calls: pairs.calls(pair), cost };
     });
   }
 

@@ -60,9 +60,9 @@ function pack(pairs: PairTable, list: Int32Array | undefined): PackedCustomers {
     if (decimal !== undefined && !decimal.isZero()) extra.push([i, decimal.toFixed()]);
   });
   return {
-    ids: Int32Array.from(of, (pair) => pairs.customers[pair]!),
-    calls: Float64Array.from(of, (pair) => pairs.calls[pair]!),
-    small: Float64Array.from(of, (pair) => pairs.units[pair]!),
+    ids: Int32Array.from(of, (pair) => pairs.customer(pair)),
+    calls: Float64Array.from(of, (pair) => pairs.calls(pair)),
+    small: Float64Array.from(of, (pair) => pairs.units(pair)),
     big,
     extra,
   };

@@ -157,9 +157,7 @@ describe('the pair table', () => {
         const table = new PairTable();
         const expected = new Map<string, { calls: number; units: bigint }>();
         for (const [op, customer, units] of calls) {
-          const pair = table.index(op, customer);
-          table.calls[pair]!++;
-          table.addUnits(pair, Number(units));
+          table.addCall(table.index(op, customer), Number(units));
           const key = `${op}/${customer}`;
           const seen = expected.get(key) ?? { calls: 0, units: 0n };
           expected.set(key, { calls: seen.calls + 1, units: seen.units + units });
@@ -169,8 +167,8 @@ describe('the pair table', () => {
         const seen = new Map<string, { calls: number; units: bigint }>();
         lists.forEach((list, op) => {
           for (const pair of list) {
-            expect(table.ops[pair]).toBe(op);
-            seen.set(`${op}/${table.customers[pair]}`, { calls: table.calls[pair]!, units: BigInt(table.units[pair]!) + (table.big.get(pair) ?? 0n) });
+            expect(table.operation(pair)).toBe(op);
+            seen.set(`${op}/${table.customer(pair)}`, { calls: table.calls(pair), units: BigInt(table.units(pair)) + (table.big.get(pair) ?? 0n) });
           }
         });
         expect(seen).toEqual(expected);
