@@ -1,4 +1,4 @@
-import { type Dec, Dec as D, ONE, ZERO, quotient, quotientOf, sum } from './decimal.js';
+import { type Dec, type Digits, Dec as D, ONE, ZERO, decOf, quotient, quotientDigits, quotientOf, sum } from './decimal.js';
 import { DesignError } from './errors.js';
 import { ladderFrom, roundToLadder } from './ladder.js';
 import { percentileOf } from './samples.js';
@@ -91,6 +91,13 @@ export interface CustomerMonth {
   readonly operations: OperationUse[];
   willExceed: boolean;
   underTenth: boolean;
+  /**
+   * Used and projected as the digits they were worked out in, when the reader
+   * summed integer units: a document of every customer writes these, and the
+   * decimals above are made only when read.
+   */
+  usedUnits?: { coefficient: bigint; places: number };
+  projectedDigits?: Digits;
 }
 
 /** Under this projected share of its plan, a customer "uses < 10% of plan". */
@@ -108,14 +115,21 @@ export interface CustomerUse {
 
 /** One customer's month against its plan: shares, projection and the overage it would pay. */
 export function customerMonth(use: CustomerUse, window: MonthWindow, perCredit: Dec, plan?: PlanLimit): CustomerMonth {
-  const used = use.credits;
-  const projected = projectMonth(used, window, use.units);
+  const complete = window.elapsedMs === 0 || window.elapsed.eq(ONE);
+  const digits = use.units && !complete ? quotientDigits(use.units, BigInt(window.end - window.start), BigInt(window.elapsedMs)) : undefined;
+  let made: Dec | undefined;
   let sorted: OperationUse[] | undefined;
   const result: CustomerMonth = {
     customer: use.customer,
     calls: use.calls,
-    used,
-    projected,
+    get used() {
+      return use.credits;
+    },
+    get projected() {
+      return (made ??= digits ? decOf(digits) : projectMonth(use.credits, window, use.units));
+    },
+    ...(use.units && { usedUnits: use.units }),
+    ...(digits && { projectedDigits: digits }),
     get operations() {
       return (sorted ??= use.operations().sort((a, b) => b.credits.comparedTo(a.credits) || byName(a.operation, b.operation)));
     },
@@ -123,6 +137,7 @@ export function customerMonth(use: CustomerUse, window: MonthWindow, perCredit: 
     underTenth: false,
   };
   if (plan) {
+    const { used, projected } = result;
     result.plan = plan;
     const over = projected.minus(plan.included);
     result.overage = over.gt(ZERO) ? over : ZERO;
@@ -222,7 +237,8 @@ export function sortByProjectedShare(customers: CustomerMonth[]): CustomerMonth[
   const included = new Map<Dec, number>();
   for (let i = 0; i < n; i++) {
     const c = customers[i]!;
-    const used = c.used.toNumber();
+    // From the units where there are some: the same double as the decimal's (an integer under 2^53 over a power of ten, rounded once).
+    const used = c.usedUnits ? Number(c.usedUnits.coefficient) / 10 ** c.usedUnits.places : c.used.toNumber();
     if (c.projectedShare === undefined) keys[i] = used;
     else {
       planned[i] = 1;
@@ -236,7 +252,16 @@ export function sortByProjectedShare(customers: CustomerMonth[]): CustomerMonth[
   // A float key is within a few units of the last place of the exact ratio: keys closer than this may be in either order.
   const near = (a: number, b: number) => planned[a] === planned[b] && Math.abs(keys[a]! - keys[b]!) <= 1e-12 * Math.max(keys[a]!, keys[b]!);
   const exact = (i: number) => customers[i]!.projectedShare ?? customers[i]!.projected;
-  const tie = (a: number, b: number) => exact(b).comparedTo(exact(a)) || byName(customers[a]!.customer, customers[b]!.customer);
+  const tie = (a: number, b: number) => {
+    const [x, y] = [customers[a]!, customers[b]!];
+    // Without a plan, projected is used × month / elapsed over one window for all: it orders as used does, and two are
+    // equal exactly when their used credits are.
+    if (x.projectedShare === undefined && y.projectedShare === undefined && x.usedUnits && y.usedUnits && x.usedUnits.places === y.usedUnits.places) {
+      const [u, v] = [x.usedUnits.coefficient, y.usedUnits.coefficient];
+      return u === v ? byName(x.customer, y.customer) : u < v ? 1 : -1;
+    }
+    return exact(b).comparedTo(exact(a)) || byName(x.customer, y.customer);
+  };
   for (let start = 0; start < n; ) {
     let end = start + 1;
     while (end < n && near(order[end - 1]!, order[end]!)) end++;

@@ -670,6 +670,26 @@ export class Aggregator {
   }
 }
 
+/** A customer's month summed in integer units: its credits become a decimal only when read. */
+class UnitsCustomer implements LedgerCustomer {
+  private made: Dec | undefined;
+  readonly units: { coefficient: bigint; places: number };
+  constructor(
+    readonly customer: string,
+    readonly calls: number,
+    private readonly count: number,
+    scale: number,
+    readonly operations: LedgerCustomer['operations'],
+  ) {
+    this.units = { coefficient: BigInt(count), places: scale };
+  }
+
+  get credits(): Dec {
+    const per = 10 ** this.units.places;
+    return (this.made ??= this.count % per === 0 ? new D(this.count / per) : new D(this.count).dividedBy(per));
+  }
+}
+
 /** The index of a role's column in a header, by --column or alias; −1 without one. */
 export function columnOf(header: readonly string[], columns: UsageOptions['columns'], role: UsageRole): number {
   const keys = header.map(snakeCase);
@@ -859,7 +879,6 @@ export function ledgerFrom(
         if (ids) ids.push(c);
         else idsByName.set(customers[c]!, [c]);
       }
-      const per = 10 ** book.scale;
       const result: LedgerCustomer[] = [];
       for (const [customer, ids] of idsByName) {
         let calls = 0;
@@ -893,10 +912,8 @@ export function ledgerFrom(
           return [...ops.values()];
         };
         // The total from integer units when they stayed exact (the usual case), else from the operations' exact credits.
-        if (exact && units < SAFE_UNITS) {
-          const credits = units % per === 0 ? new D(units / per) : new D(units).dividedBy(per);
-          result.push({ customer, calls, credits, units: { coefficient: BigInt(units), places: book.scale }, operations: byOperation });
-        } else result.push({ customer, calls, credits: byOperation().reduce((total, o) => total.plus(o.credits), new D(0)), operations: byOperation });
+        if (exact && units < SAFE_UNITS) result.push(new UnitsCustomer(customer, calls, units, book.scale, byOperation));
+        else result.push({ customer, calls, credits: byOperation().reduce((total, o) => total.plus(o.credits), new D(0)), operations: byOperation });
       }
       return result;
     },

@@ -1,4 +1,4 @@
-import { type Dec, ONE, ZERO } from '../core/decimal.js';
+import { type Dec, ONE, ZERO, digitsText } from '../core/decimal.js';
 import { percent } from '../core/design.js';
 import { type CustomerMonth, type PlanFit, breakdown } from '../core/usage.js';
 import type { Style } from '../ui.js';
@@ -178,9 +178,9 @@ export function customerRowText(c: CustomerMonth): string {
     `,${ROW}"calls": `,
     String(c.calls),
     `,${ROW}"used": `,
-    c.used.toFixed(),
+    c.usedUnits ? digitsText({ digits: c.usedUnits.coefficient, shift: c.usedUnits.places }, c.usedUnits.places) : c.used.toFixed(),
     `,${ROW}"projected": `,
-    sixPlaces(c.projected),
+    c.projectedDigits ? digitsText(c.projectedDigits, 6) : sixPlaces(c.projected),
     `,${ROW}"used_share": `,
     sixPlaces(c.usedShare),
     `,${ROW}"projected_share": `,

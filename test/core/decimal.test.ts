@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Dec, quotient, quotientOf } from '../../src/core/decimal.js';
+import { Dec, decOf, digitsText, quotient, quotientDigits, quotientOf } from '../../src/core/decimal.js';
 
 /** Non-negative decimals of up to 30 significant digits, from 10^-20 to 10^12. */
 const value = fc
@@ -25,6 +25,22 @@ describe('quotient', () => {
         expect(quotientOf({ coefficient: units, places }, m, d).toFixed()).toBe(quotient(new Dec(`${units}e-${places}`), m, d).toFixed());
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('writes digits to some places as the Dec rounded to them writes itself, without making it', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 42n }), fc.integer({ min: -5, max: 45 }), fc.integer({ min: 0, max: 12 }), (digits, shift, places) => {
+        expect(digitsText({ digits, shift }, places)).toBe(decOf({ digits, shift }).toDecimalPlaces(places).toFixed());
+      }),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 18n }), fc.integer({ min: 0, max: 12 }), whole(0n), whole(1n), (units, places, m, d) => {
+        const q = quotientDigits({ coefficient: units, places }, m, d);
+        expect(digitsText(q, 6)).toBe(quotientOf({ coefficient: units, places }, m, d).toDecimalPlaces(6).toFixed());
+      }),
+      { numRuns: 1000 },
     );
   });
 

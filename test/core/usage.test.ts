@@ -91,6 +91,26 @@ describe('customers and plans', () => {
     );
   });
 
+  it('sorts and projects the same from integer units as from decimals', () => {
+    // Credits as the reader sums them (units of 10^-6), many of them equal, so that ties are broken by name.
+    const units = fc.oneof(fc.integer({ min: 0, max: 5 }).map((n) => n * 1_000_000), fc.integer({ min: 0, max: 10 ** 12 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(units, fc.boolean()), { maxLength: 40 }), (rows) => {
+        const of = (withUnits: boolean) =>
+          rows.map(([count, planned], i) => {
+            const credits = new Dec(count).dividedBy(1_000_000);
+            const use = { customer: `c${String(i % 7).padStart(3, '0')}${i}`, calls: 1, credits, operations: () => [], ...(withUnits && { units: { coefficient: BigInt(count), places: 6 } }) };
+            return customerMonth(use, window, new Dec('0.001'), planned ? starter : undefined);
+          });
+        const [fast, plain] = [sortByProjectedShare(of(true)), sortByProjectedShare(of(false))];
+        expect(fast.map((c) => c.customer)).toEqual(plain.map((c) => c.customer));
+        fast.forEach((c, i) => expect(c.projected.toFixed()).toBe(plain[i]!.projected.toFixed()));
+        expectSortedByShare(fast);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('recommends included credits on the friendly ladder, at least the p75 of projected use, only past the thresholds', () => {
     const friendly = ladderFrom('friendly');
     fc.assert(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Dec } from '../../src/core/decimal.js';
+import { Dec, decOf } from '../../src/core/decimal.js';
 import type { CustomerMonth } from '../../src/core/usage.js';
 import { toJson } from '../../src/render/json.js';
 import { customerJson, customerRowText } from '../../src/render/usage.js';
@@ -21,10 +21,15 @@ const customer: fc.Arbitrary<CustomerMonth> = fc.record({
   underTenth: fc.boolean(),
 }, { requiredKeys: ['customer', 'calls', 'used', 'projected', 'operations', 'willExceed', 'underTenth'] }) as fc.Arbitrary<CustomerMonth>;
 
+/** A customer as credits usage makes it from integer units: used and projected also as digits, the decimals made from them. */
+const fromUnits: fc.Arbitrary<CustomerMonth> = fc
+  .tuple(customer, fc.bigInt({ min: 0n, max: 4n * 10n ** 15n }), fc.bigInt({ min: 0n, max: 10n ** 41n }), fc.integer({ min: -3, max: 45 }))
+  .map(([c, units, digits, shift]) => ({ ...c, used: new Dec(`${units}e-6`), usedUnits: { coefficient: units, places: 6 }, projected: decOf({ digits, shift }), projectedDigits: { digits, shift } }));
+
 describe('the usage document', () => {
   it('writes each row of every customer exactly as the JSON writer writes the customer', () => {
     fc.assert(
-      fc.property(customer, (c) => {
+      fc.property(fc.oneof(customer, fromUnits), (c) => {
         expect(customerRowText(c)).toBe(toJson(customerJson(c, false), '  ', 2));
       }),
       { numRuns: 2000 },
