@@ -117,25 +117,7 @@ export interface CustomerUse {
 export function customerMonth(use: CustomerUse, window: MonthWindow, perCredit: Dec, plan?: PlanLimit): CustomerMonth {
   const complete = window.elapsedMs === 0 || window.elapsed.eq(ONE);
   const digits = use.units && !complete ? quotientDigits(use.units, BigInt(window.end - window.start), BigInt(window.elapsedMs)) : undefined;
-  let made: Dec | undefined;
-  let sorted: OperationUse[] | undefined;
-  const result: CustomerMonth = {
-    customer: use.customer,
-    calls: use.calls,
-    get used() {
-      return use.credits;
-    },
-    get projected() {
-      return (made ??= digits ? decOf(digits) : projectMonth(use.credits, window, use.units));
-    },
-    ...(use.units && { usedUnits: use.units }),
-    ...(digits && { projectedDigits: digits }),
-    get operations() {
-      return (sorted ??= use.operations().sort((a, b) => b.credits.comparedTo(a.credits) || byName(a.operation, b.operation)));
-    },
-    willExceed: false,
-    underTenth: false,
-  };
+  const result = new Month(use, window, digits);
   if (plan) {
     const { used, projected } = result;
     result.plan = plan;
@@ -150,6 +132,44 @@ export function customerMonth(use: CustomerUse, window: MonthWindow, perCredit: 
     }
   }
   return result;
+}
+
+/** A CustomerMonth whose decimals are made when first read; every field is set here, so that 50,000 of them share one shape. */
+class Month implements CustomerMonth {
+  readonly customer: string;
+  readonly calls: number;
+  plan: PlanLimit | undefined = undefined;
+  usedShare: Dec | undefined = undefined;
+  projectedShare: Dec | undefined = undefined;
+  overage: Dec | undefined = undefined;
+  overageMoney: Dec | undefined = undefined;
+  willExceed = false;
+  underTenth = false;
+  readonly usedUnits: { coefficient: bigint; places: number } | undefined;
+  private made: Dec | undefined = undefined;
+  private sorted: OperationUse[] | undefined = undefined;
+
+  constructor(
+    private readonly use: CustomerUse,
+    private readonly window: MonthWindow,
+    readonly projectedDigits: Digits | undefined,
+  ) {
+    this.customer = use.customer;
+    this.calls = use.calls;
+    this.usedUnits = use.units;
+  }
+
+  get used(): Dec {
+    return this.use.credits;
+  }
+
+  get projected(): Dec {
+    return (this.made ??= this.projectedDigits ? decOf(this.projectedDigits) : projectMonth(this.use.credits, this.window, this.use.units));
+  }
+
+  get operations(): OperationUse[] {
+    return (this.sorted ??= this.use.operations().sort((a, b) => b.credits.comparedTo(a.credits) || byName(a.operation, b.operation)));
+  }
 }
 
 /** The largest `keep` operations, and the rest summed as "other" (when there is more than one of them). */
@@ -253,11 +273,13 @@ export function sortByProjectedShare(customers: CustomerMonth[]): CustomerMonth[
   const near = (a: number, b: number) => planned[a] === planned[b] && Math.abs(keys[a]! - keys[b]!) <= 1e-12 * Math.max(keys[a]!, keys[b]!);
   const exact = (i: number) => customers[i]!.projectedShare ?? customers[i]!.projected;
   const tie = (a: number, b: number) => {
-    const [x, y] = [customers[a]!, customers[b]!];
+    const x = customers[a]!;
+    const y = customers[b]!;
     // Without a plan, projected is used × month / elapsed over one window for all: it orders as used does, and two are
     // equal exactly when their used credits are.
     if (x.projectedShare === undefined && y.projectedShare === undefined && x.usedUnits && y.usedUnits && x.usedUnits.places === y.usedUnits.places) {
-      const [u, v] = [x.usedUnits.coefficient, y.usedUnits.coefficient];
+      const u = x.usedUnits.coefficient;
+      const v = y.usedUnits.coefficient;
       return u === v ? byName(x.customer, y.customer) : u < v ? 1 : -1;
     }
     return exact(b).comparedTo(exact(a)) || byName(x.customer, y.customer);

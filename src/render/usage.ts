@@ -210,7 +210,8 @@ export function renderUsageJson(report: UsageReport): string {
     per_credit: report.perCredit,
     credits_from: report.creditsFrom,
     // Each customer written as it is mapped: 50,000 rows of objects never live at once.
-    customers: report.customer ? [customerJson(report.customer, true)] : report.customers.map((c) => new JsonText(customerRowText(c))),
+    // Every customer's rows as one text, as the writer would write the array: [ then the rows, each on a line at depth 2.
+    customers: report.customer ? [customerJson(report.customer, true)] : report.customers.length === 0 ? [] : new JsonText(`[\n    ${report.customers.map(customerRowText).join(',\n    ')}\n  ]`),
     plan_fit: report.planFit.map((f) => ({
       plan: f.plan,
       included: f.included,
