@@ -79,7 +79,7 @@ export async function usageCommand(options: UsageOptions, ui: Ui): Promise<numbe
   const early = !fromDatabase && (await logHasColumn(options.usage!, usageOptions(options, window), 'credits')) ? (await startReading((started) => read({}, started))).reading : undefined;
 
   // What the rest needs (the YAML parser, the renderers) is loaded once the reading is under way.
-  const [{ loadTable }, { plansOf }, { usageSql }, { renderUsageHtml, renderUsageJson, renderUsageMarkdown, renderUsageText }, { writeOutput }] = await Promise.all([
+  const [{ loadTable }, { plansOf }, { usageSql }, { renderUsageHtml, usageJsonPieces, renderUsageMarkdown, renderUsageText }, { writeOutput }] = await Promise.all([
     import('../io/table.js'),
     import('../io/table-sections.js'),
     import('../core/sql.js'),
@@ -187,7 +187,7 @@ export async function usageCommand(options: UsageOptions, ui: Ui): Promise<numbe
   const toFile = options.out !== undefined && options.out !== '-';
   const text =
     format === 'json'
-      ? renderUsageJson(report)
+      ? usageJsonPieces(report)
       : format === 'markdown'
         ? renderUsageMarkdown(report)
         : format === 'html'

@@ -39,7 +39,7 @@ async function removeStale(path: string): Promise<void> {
  * and the temporary file is renamed over the target. An existing file's mode
  * is kept. Concurrent writers each rename a whole file; the last one wins.
  */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | readonly string[]): Promise<void> {
   await removeStale(path);
   const temporary = temporaryName(path);
   const mode = await stat(path).then(
@@ -49,7 +49,8 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   try {
     const handle = await open(temporary, 'wx', mode);
     try {
-      await handle.writeFile(content, 'utf8');
+      if (typeof content === 'string') await handle.writeFile(content, 'utf8');
+      else for (const piece of content) await handle.write(piece, null, 'utf8');
       await handle.sync();
     } finally {
       await handle.close();

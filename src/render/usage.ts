@@ -198,8 +198,21 @@ export function customerRowText(c: CustomerMonth): string {
 }
 
 export function renderUsageJson(report: UsageReport): string {
+  return usageJsonPieces(report).join('');
+}
+
+/** Where the customers' rows go in the document around them; a JSON text cannot hold a NUL (a string escapes it). */
+const ROWS_AT = '\u0000rows\u0000';
+
+/**
+ * The JSON document in pieces that join to it: the rows of 50,000 customers
+ * are written out a batch at a time, rather than copied into one string of
+ * 17 MB and then into the document around them.
+ */
+export function usageJsonPieces(report: UsageReport): string[] {
   const writer = new JsonWriter();
-  return writer.text({
+  const rows = !report.customer && report.customers.length > 0;
+  const document = writer.text({
     schema_version: USAGE_SCHEMA_VERSION,
     log: report.log,
     table: report.table,
@@ -209,9 +222,8 @@ export function renderUsageJson(report: UsageReport): string {
     currency: report.currency,
     per_credit: report.perCredit,
     credits_from: report.creditsFrom,
-    // Each customer written as it is mapped: 50,000 rows of objects never live at once.
-    // Every customer's rows as one text, as the writer would write the array: [ then the rows, each on a line at depth 2.
-    customers: report.customer ? [customerJson(report.customer, true)] : report.customers.length === 0 ? [] : new JsonText(`[\n    ${report.customers.map(customerRowText).join(',\n    ')}\n  ]`),
+    // Every customer's rows as the writer would write the array: [ then the rows, each on a line at depth 2.
+    customers: report.customer ? [customerJson(report.customer, true)] : rows ? new JsonText(ROWS_AT) : [],
     plan_fit: report.planFit.map((f) => ({
       plan: f.plan,
       included: f.included,
@@ -222,7 +234,16 @@ export function renderUsageJson(report: UsageReport): string {
       under_tenth: f.underTenth.toDecimalPlaces(6),
       recommendation: f.recommendation ? { reason: f.recommendation.reason, included: f.recommendation.included, text: f.recommendation.text } : null,
     })),
-  }) + '\n';
+  });
+  if (!rows) return [document, '\n'];
+  const at = document.indexOf(ROWS_AT);
+  const pieces = [`${document.slice(0, at)}[\n    `];
+  const batch = 1000;
+  for (let i = 0; i < report.customers.length; i += batch) {
+    pieces.push(`${i === 0 ? '' : ',\n    '}${report.customers.slice(i, i + batch).map(customerRowText).join(',\n    ')}`);
+  }
+  pieces.push(`\n  ]${document.slice(at + ROWS_AT.length)}\n`);
+  return pieces;
 }
 
 export function renderUsageMarkdown(report: UsageReport): string {

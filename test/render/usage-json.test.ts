@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Dec, decOf } from '../../src/core/decimal.js';
 import type { CustomerMonth } from '../../src/core/usage.js';
 import { toJson } from '../../src/render/json.js';
-import { customerJson, customerRowText } from '../../src/render/usage.js';
+import { customerJson, customerRowText, usageJsonPieces } from '../../src/render/usage.js';
 
 const decimal = fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.integer({ min: 0, max: 20 })).map(([n, places]) => new Dec(`${n}e-${places}`));
 const customer: fc.Arbitrary<CustomerMonth> = fc.record({
@@ -33,6 +33,30 @@ describe('the usage document', () => {
         expect(customerRowText(c)).toBe(toJson(customerJson(c, false), '  ', 2));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('writes every customer in pieces that join to the document the JSON writer writes, across batches', () => {
+    fc.assert(
+      // Up to 2,600 customers: the rows are written a thousand at a time.
+      fc.property(fc.constantFrom(0, 1, 999, 1000, 1001, 2600).chain((n) => fc.array(fc.oneof(customer, fromUnits), { minLength: n, maxLength: n })), (customers) => {
+        const report = { log: 'usage.csv', table: 'credits.yaml', currency: 'USD', perCredit: new Dec('0.001'), month: '2026-10', now: '2026-10-16T00:00:00.000Z', elapsed: new Dec('0.5'), creditsFrom: 'log' as const, customers, planFit: [] };
+        const expected = toJson({
+          schema_version: 1,
+          log: report.log,
+          table: report.table,
+          month: report.month,
+          now: report.now,
+          elapsed: report.elapsed,
+          currency: report.currency,
+          per_credit: report.perCredit,
+          credits_from: report.creditsFrom,
+          customers: customers.map((c) => customerJson(c, false)),
+          plan_fit: [],
+        });
+        expect(usageJsonPieces(report).join('')).toBe(`${expected}\n`);
+      }),
+      { numRuns: 15 },
     );
   });
 });
