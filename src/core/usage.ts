@@ -114,8 +114,15 @@ export interface CustomerUse {
 }
 
 /** One customer's month against its plan: shares, projection and the overage it would pay. */
+/** Whether a window's month is over (or has not begun to elapse), worked out once for the 50,000 customers of one window. */
+let seen: { window: MonthWindow; complete: boolean } | undefined;
+function isComplete(window: MonthWindow): boolean {
+  if (seen?.window !== window) seen = { window, complete: window.elapsedMs === 0 || window.elapsed.eq(ONE) };
+  return seen.complete;
+}
+
 export function customerMonth(use: CustomerUse, window: MonthWindow, perCredit: Dec, plan?: PlanLimit): CustomerMonth {
-  const complete = window.elapsedMs === 0 || window.elapsed.eq(ONE);
+  const complete = isComplete(window);
   const digits = use.units && !complete ? quotientDigits(use.units, BigInt(window.end - window.start), BigInt(window.elapsedMs)) : undefined;
   const result = new Month(use, window, digits);
   if (plan) {

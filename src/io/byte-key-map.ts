@@ -1,16 +1,16 @@
 /**
  * A map keyed by byte ranges, so the hot loop makes no string for a key it
  * has seen. Open addressing over typed arrays: keys are copied once into one
- * growing byte arena, slots hold entry numbers, and a lookup is a hash, a
- * probe or two and a byte comparison, with no object or Map per key. Tens of
- * thousands of customers cost what five operations do.
+ * growing byte arena, and a slot holds all a probe needs (the key's hash, its
+ * entry, where its bytes are and how many), so a lookup is a hash, a probe or
+ * two and a byte comparison, reading two places in memory, with no object or
+ * Map per key. Tens of thousands of customers cost about what five
+ * operations do.
  */
 export class ByteKeyMap<V> {
-  /** Per slot, its key's hash and its entry number + 1 (0: empty), side by side so a probe reads one cache line. */
-  private slots = new Int32Array(128);
+  /** Per slot: its key's hash, its entry number + 1 (0: empty), and its key's start in the arena and length. */
+  private slots = new Int32Array(4 * 64);
   private mask = 63;
-  /** Per entry, where its key starts in the arena and its length, side by side. */
-  private keys = new Int32Array(64);
   private arena = new Uint8Array(1024);
   private used = 0;
   private readonly entries: V[] = [];
@@ -20,45 +20,49 @@ export class ByteKeyMap<V> {
   }
 
   get(buf: Uint8Array, start: number, end: number): V | undefined {
-    return this.getHashed(buf, start, end, hashBytes(buf, start, end));
+    const entry = this.find(buf, start, end, hashBytes(buf, start, end));
+    return entry < 0 ? undefined : this.entries[entry];
   }
 
   /** The same, given the key's hash: finishHash over FNV-1a of the bytes, as a scanner that reads them anyway works it out. */
   getHashed(buf: Uint8Array, start: number, end: number, hash: number): V | undefined {
-    const { slots, mask, keys, arena } = this;
+    const entry = this.find(buf, start, end, hash);
+    return entry < 0 ? undefined : this.entries[entry];
+  }
+
+  /** The key's entry number (the order it was added in, from 0), or −1; `hash` as for getHashed. */
+  find(buf: Uint8Array, start: number, end: number, hash: number): number {
+    const { slots, mask, arena } = this;
     const length = end - start;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const entry = slots[2 * i + 1]!;
-      if (entry === 0) return undefined;
-      const e = entry - 1;
-      if (slots[2 * i] === hash && keys[2 * e + 1] === length) {
-        const from = keys[2 * e]!;
+      const at = 4 * i;
+      const entry = slots[at + 1]!;
+      if (entry === 0) return -1;
+      if (slots[at] === hash && slots[at + 3] === length) {
+        const from = slots[at + 2]!;
         let j = 0;
         while (j < length && arena[from + j] === buf[start + j]) j++;
-        if (j === length) return this.entries[e];
+        if (j === length) return entry - 1;
       }
     }
   }
 
-  /** Adds a key that is not in the map (get it first). */
+  /** Adds a key that is not in the map (get it first); its entry number is the size before. */
   set(buf: Uint8Array, start: number, end: number, value: V): void {
     const e = this.entries.length;
     const length = end - start;
-    if (2 * e === this.keys.length) this.keys = grow(this.keys, e * 4);
     if (this.used + length > this.arena.length) {
       const arena = new Uint8Array(Math.max(this.arena.length * 2, this.used + length));
       arena.set(this.arena.subarray(0, this.used));
       this.arena = arena;
     }
     this.arena.set(buf.subarray(start, end), this.used);
-    this.keys[2 * e] = this.used;
-    this.keys[2 * e + 1] = length;
+    const offset = this.used;
     this.used += length;
     this.entries.push(value);
-    const hash = hashBytes(buf, start, end);
     // At most half full, so probes stay short.
     if ((e + 1) * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
-    this.place(e, hash);
+    this.place(hashBytes(buf, start, end), e, offset, length);
   }
 
   /** Values in the order their keys were added. */
@@ -66,27 +70,25 @@ export class ByteKeyMap<V> {
     return this.entries.values();
   }
 
-  private place(e: number, hash: number): void {
-    let i = hash & this.mask;
-    while (this.slots[2 * i + 1] !== 0) i = (i + 1) & this.mask;
-    this.slots[2 * i] = hash;
-    this.slots[2 * i + 1] = e + 1;
+  private place(hash: number, e: number, offset: number, length: number): void {
+    const { slots, mask } = this;
+    let i = hash & mask;
+    while (slots[4 * i + 1] !== 0) i = (i + 1) & mask;
+    slots[4 * i] = hash;
+    slots[4 * i + 1] = e + 1;
+    slots[4 * i + 2] = offset;
+    slots[4 * i + 3] = length;
   }
 
-  /** Moves every placed entry to a table of `capacity` slots (entries not yet placed are placed by the caller). */
+  /** Moves every placed entry to a table of `capacity` slots (an entry not yet placed is placed by the caller). */
   private rehash(capacity: number): void {
     const old = this.slots;
-    this.slots = new Int32Array(2 * capacity);
+    this.slots = new Int32Array(4 * capacity);
     this.mask = capacity - 1;
-    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== 0) this.place(old[i + 1]! - 1, old[i]!);
+    for (let at = 0; at < old.length; at += 4) if (old[at + 1] !== 0) this.place(old[at]!, old[at + 1]! - 1, old[at + 2]!, old[at + 3]!);
   }
 }
 
-function grow(array: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(length);
-  bigger.set(array);
-  return bigger;
-}
 
 /** FNV-1a's start and multiplier: a key's hash is finishHash(h) after h = Math.imul(h ^ byte, FNV_PRIME) for each byte from h = FNV_OFFSET. */
 export const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -99,7 +101,8 @@ export function finishHash(h: number): number {
   return h ^ (h >>> 16);
 }
 
-function hashBytes(buf: Uint8Array, start: number, end: number): number {
+/** A key's hash as the map works it out. */
+export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let h = FNV_OFFSET;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, FNV_PRIME);
   return finishHash(h);

@@ -17,7 +17,7 @@ import { TOKEN_ALIASES, TOKEN_PRICES as TOKEN_COLUMNS } from '../core/tokens.js'
 const DAY_MS = 86_400_000;
 import { snakeCase } from './csv.js';
 import { CliError, InputError, LocaleError, nameList } from './errors.js';
-import { ByteKeyMap, FNV_OFFSET, FNV_PRIME, finishHash } from './byte-key-map.js';
+import { ByteKeyMap, FNV_OFFSET, FNV_PRIME, finishHash, hashBytes as hashOf } from './byte-key-map.js';
 
 export { ByteKeyMap };
 
@@ -427,8 +427,9 @@ export class Aggregator {
 
   /** The id of the record's customer, added when new. */
   private customerAt(buf: Buffer, fast: boolean): number {
-    const id = this.lookup(this.customerIds, buf, this.index.customer, fast);
-    if (id !== undefined) return id;
+    // A customer's id is its entry number in customerIds: found without reading the entry.
+    const id = this.entryOf(this.customerIds, buf, this.index.customer, fast);
+    if (id >= 0) return id;
     const from = this.starts[this.index.customer]!;
     const to = this.ends[this.index.customer]!;
     const added = this.customerNames.length;
@@ -531,8 +532,8 @@ export class Aggregator {
     const known = (op.ledger ??= this.ledgerOperation(op.operation, ledger));
     const from = starts[index.customer]!;
     const to = ends[index.customer]!;
-    let customer = this.lookup(this.customerIds, buf, index.customer, fast);
-    if (customer === undefined) {
+    let customer = this.entryOf(this.customerIds, buf, index.customer, fast);
+    if (customer < 0) {
       const name = buf.toString('utf8', from, to).trim();
       if (name === '') throw new InputError(this.file, 'customer_id: the customer is empty', { line, column: index.customer + 1 });
       customer = this.customerNames.length;
@@ -622,6 +623,13 @@ export class Aggregator {
     const start = this.starts[column]!;
     const end = this.ends[column]!;
     return fast && this.kinds[column] === KEY ? map.getHashed(buf, start, end, this.hashes[column]!) : map.get(buf, start, end);
+  }
+
+  /** The entry number of the record's key in `column` in `map`, or −1. */
+  private entryOf<V>(map: ByteKeyMap<V>, buf: Buffer, column: number, fast: boolean): number {
+    const start = this.starts[column]!;
+    const end = this.ends[column]!;
+    return map.find(buf, start, end, fast && this.kinds[column] === KEY ? this.hashes[column]! : hashOf(buf, start, end));
   }
 
   /** The record's timestamp as epoch milliseconds; an InputError when it is not an ISO 8601 date-time. */
