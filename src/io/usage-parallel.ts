@@ -75,7 +75,7 @@ export async function readLedgerInParallel(path: string, size: number, options: 
       }
     }
   }
-  return ledgerFrom(path, rows, skipped, aggregator.index.credits >= 0, latest, book, customers, operations, earliest);
+  return ledgerFrom(path, rows, skipped, aggregator.index.credits >= 0, latest, book, customers, operations, earliest, true);
 }
 
 interface ParallelParts {

@@ -842,6 +842,8 @@ export function ledgerFrom(
   customers: readonly string[],
   operations: readonly string[],
   earliest?: number,
+  /** Whether no two customers have one name (a ledger merged by name), so that customersIn need not group them. */
+  uniqueNames = false,
 ): Ledger {
   return {
     file,
@@ -880,12 +882,17 @@ export function ledgerFrom(
       const cells = book.months.get(month);
       if (!cells) return [];
       const span = Math.min(customers.length, Math.ceil(cells.units.length / cells.stride));
-      // Ids by name: names that differ only by surrounding spaces are one customer.
-      const idsByName = new Map<string, number[]>();
-      for (let c = 0; c < span; c++) {
-        const ids = idsByName.get(customers[c]!);
-        if (ids) ids.push(c);
-        else idsByName.set(customers[c]!, [c]);
+      // Ids by name: names that differ only by surrounding spaces are one customer (a merged ledger's are one each already).
+      let idsByName: Iterable<[string, number[]]>;
+      if (uniqueNames) idsByName = Array.from({ length: span }, (_, c): [string, number[]] => [customers[c]!, [c]]);
+      else {
+        const byName = new Map<string, number[]>();
+        for (let c = 0; c < span; c++) {
+          const ids = byName.get(customers[c]!);
+          if (ids) ids.push(c);
+          else byName.set(customers[c]!, [c]);
+        }
+        idsByName = byName;
       }
       const result: LedgerCustomer[] = [];
       for (const [customer, ids] of idsByName) {
