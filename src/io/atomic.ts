@@ -39,7 +39,7 @@ async function removeStale(path: string): Promise<void> {
  * and the temporary file is renamed over the target. An existing file's mode
  * is kept. Concurrent writers each rename a whole file; the last one wins.
  */
-export async function writeFileAtomic(path: string, content: string | readonly string[]): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Iterable<string>): Promise<void> {
   await removeStale(path);
   const temporary = temporaryName(path);
   const mode = await stat(path).then(

@@ -8,9 +8,9 @@ import { STDIN } from './source.js';
  * Puts a command's document where the user asked: on stdout for "-" (or no
  * path), else in the file, atomically, saying so on stderr.
  */
-export async function writeOutput(path: string | undefined, text: string | readonly string[], ui: Pick<Ui, 'err'>): Promise<void> {
+export async function writeOutput(path: string | undefined, text: string | Iterable<string>, ui: Pick<Ui, 'err'>): Promise<void> {
   if (path === undefined || path === STDIN) {
-    // A document in pieces is written a piece at a time, never joined into one string.
+    // A document in pieces is written a piece at a time, as each is made, never joined into one string.
     if (typeof text === 'string') process.stdout.write(text);
     else for (const piece of text) process.stdout.write(piece);
     return;

@@ -198,18 +198,18 @@ export function customerRowText(c: CustomerMonth): string {
 }
 
 export function renderUsageJson(report: UsageReport): string {
-  return usageJsonPieces(report).join('');
+  return [...usageJsonPieces(report)].join('');
 }
 
 /** Where the customers' rows go in the document around them; a JSON text cannot hold a NUL (a string escapes it). */
 const ROWS_AT = '\u0000rows\u0000';
 
 /**
- * The JSON document in pieces that join to it: the rows of 50,000 customers
- * are written out a batch at a time, rather than copied into one string of
- * 17 MB and then into the document around them.
+ * The JSON document in pieces that join to it, each made as it is asked
+ * for: the rows of 50,000 customers are written out a batch at a time, never
+ * held as one string of 17 MB, nor copied into the document around them.
  */
-export function usageJsonPieces(report: UsageReport): string[] {
+export function* usageJsonPieces(report: UsageReport): Generator<string> {
   const writer = new JsonWriter();
   const rows = !report.customer && report.customers.length > 0;
   const document = writer.text({
@@ -235,15 +235,17 @@ export function usageJsonPieces(report: UsageReport): string[] {
       recommendation: f.recommendation ? { reason: f.recommendation.reason, included: f.recommendation.included, text: f.recommendation.text } : null,
     })),
   });
-  if (!rows) return [document, '\n'];
+  if (!rows) {
+    yield `${document}\n`;
+    return;
+  }
   const at = document.indexOf(ROWS_AT);
-  const pieces = [`${document.slice(0, at)}[\n    `];
+  yield `${document.slice(0, at)}[\n    `;
   const batch = 1000;
   for (let i = 0; i < report.customers.length; i += batch) {
-    pieces.push(`${i === 0 ? '' : ',\n    '}${report.customers.slice(i, i + batch).map(customerRowText).join(',\n    ')}`);
+    yield `${i === 0 ? '' : ',\n    '}${report.customers.slice(i, i + batch).map(customerRowText).join(',\n    ')}`;
   }
-  pieces.push(`\n  ]${document.slice(at + ROWS_AT.length)}\n`);
-  return pieces;
+  yield `\n  ]${document.slice(at + ROWS_AT.length)}\n`;
 }
 
 export function renderUsageMarkdown(report: UsageReport): string {

@@ -54,7 +54,7 @@ describe('the usage document', () => {
           customers: customers.map((c) => customerJson(c, false)),
           plan_fit: [],
         });
-        expect(usageJsonPieces(report).join('')).toBe(`${expected}\n`);
+        expect([...usageJsonPieces(report)].join('')).toBe(`${expected}\n`);
       }),
       { numRuns: 15 },
     );
