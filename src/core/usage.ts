@@ -1,4 +1,4 @@
-import { type Dec, type Digits, Dec as D, ONE, ZERO, decOf, quotient, quotientDigits, quotientOf, sum } from './decimal.js';
+import { type Dec, type Digits, Dec as D, ONE, ZERO, decOf, quotient, quotientDigits, sum } from './decimal.js';
 import { DesignError } from './errors.js';
 import { ladderFrom, roundToLadder } from './ladder.js';
 import { percentileOf } from './samples.js';
@@ -57,11 +57,9 @@ export function monthWindow(month: MonthIndex, now: number): MonthWindow {
 }
 
 /** Credits used so far ÷ the elapsed part of the month; what was used when the month is over (or has not begun to elapse). */
-export function projectMonth(used: Dec, window: MonthWindow, units?: { coefficient: bigint; places: number }): Dec {
+export function projectMonth(used: Dec, window: MonthWindow): Dec {
   // used × month / elapsed: a division by a whole number of milliseconds, exact to 40 digits.
-  if (window.elapsedMs === 0 || window.elapsed.eq(ONE)) return used;
-  const [month, elapsed] = [BigInt(window.end - window.start), BigInt(window.elapsedMs)];
-  return units ? quotientOf(units, month, elapsed) : quotient(used, month, elapsed);
+  return isComplete(window) ? used : quotient(used, BigInt(window.end - window.start), BigInt(window.elapsedMs));
 }
 
 export interface PlanLimit {
@@ -122,8 +120,7 @@ function isComplete(window: MonthWindow): boolean {
 }
 
 export function customerMonth(use: CustomerUse, window: MonthWindow, perCredit: Dec, plan?: PlanLimit): CustomerMonth {
-  const complete = isComplete(window);
-  const digits = use.units && !complete ? quotientDigits(use.units, BigInt(window.end - window.start), BigInt(window.elapsedMs)) : undefined;
+  const digits = use.units && !isComplete(window) ? quotientDigits(use.units, BigInt(window.end - window.start), BigInt(window.elapsedMs)) : undefined;
   const result = new Month(use, window, digits);
   if (plan) {
     const { used, projected } = result;
@@ -171,7 +168,7 @@ class Month implements CustomerMonth {
   }
 
   get projected(): Dec {
-    return (this.made ??= this.projectedDigits ? decOf(this.projectedDigits) : projectMonth(this.use.credits, this.window, this.use.units));
+    return (this.made ??= this.projectedDigits ? decOf(this.projectedDigits) : projectMonth(this.use.credits, this.window));
   }
 
   get operations(): OperationUse[] {
