@@ -13,7 +13,8 @@ export interface AuditSqlOptions {
   dialect: Dialect;
   /** The relation to read, possibly qualified ("analytics.operation_logs"). */
   relation: string;
-  columns: { operation: string; cost: string; credits?: string; timestamp: string; customer?: string };
+  /** The cost column; without one (and without tokens), for counting calls only, each call's cost is NULL. */
+  columns: { operation: string; cost?: string; credits?: string; timestamp: string; customer?: string };
   table: CreditTable;
   since?: WindowBound;
   until?: WindowBound;
@@ -144,7 +145,7 @@ function usageCte(o: AuditSqlOptions, rules: DialectRules, extra: string[] = [])
   if (o.since) where.push(`${rules.timestamp(col(o.columns.timestamp))} >= ${bound(o.since)}`);
   if (o.until) where.push(`${rules.timestamp(col(o.columns.timestamp))} < ${bound(o.until)}`);
   let join = o.columns.credits === undefined ? `\n  LEFT JOIN credit_table AS t ON t.operation = ${col(o.columns.operation)}` : '';
-  let cost = `CAST(${col(o.columns.cost)} AS ${rules.decimal})`;
+  let cost = o.columns.cost === undefined ? `CAST(NULL AS ${rules.decimal})` : `CAST(${col(o.columns.cost)} AS ${rules.decimal})`;
   if (o.tokens) {
     const tokens = o.tokens;
     join += `\n  LEFT JOIN model_prices AS p ON p.model = LOWER(TRIM(${col(tokens.model)}))`;

@@ -11,7 +11,13 @@ type Client = InstanceType<(typeof import('pg'))['default']['Client']>;
  * Connects to the database of `url`, checks that the relation has the columns
  * the query will use (optional ones are taken when present), and runs `work`.
  */
-async function onRelation<T>(url: string, sql: AuditSqlOptions, doing: string, work: (client: Client, columns: AuditSqlOptions['columns'], tokens: AuditSqlOptions['tokens']) => Promise<T>): Promise<T> {
+async function onRelation<T>(
+  url: string,
+  sql: AuditSqlOptions,
+  doing: string,
+  work: (client: Client, columns: AuditSqlOptions['columns'], tokens: AuditSqlOptions['tokens']) => Promise<T>,
+  costOptional = false,
+): Promise<T> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   const where = `${new URL(url).host}/${sql.relation}`;
@@ -31,6 +37,8 @@ async function onRelation<T>(url: string, sql: AuditSqlOptions, doing: string, w
       tokens = undefined;
       columns.cost = costColumn;
     }
+    // Counting calls needs no cost: a relation without the column is read without it.
+    if (costOptional && !tokens && columns.cost !== undefined && !names.has(columns.cost)) delete columns.cost;
     if (tokens) {
       if (!names.has(tokens.model)) throw missing(tokens.model, 'model');
       // A kind of token the relation has no column for is one its calls have none of, as in a file; a column named by --column must be there.
@@ -42,6 +50,7 @@ async function onRelation<T>(url: string, sql: AuditSqlOptions, doing: string, w
       if (!tokens.input_tokens && !tokens.output_tokens && !tokens.cached_input_tokens) throw missing(sql.tokens!.input_tokens ?? 'input_tokens', 'input_tokens');
     }
     for (const [role, name] of Object.entries(columns)) {
+      if (name === undefined) continue;
       if (role === 'timestamp' && !sql.since && !sql.until) continue;
       if (role === 'cost' && tokens) continue;
       if (!names.has(name)) throw missing(name, role);
@@ -108,7 +117,7 @@ export async function callsPostgres(url: string, sql: AuditSqlOptions): Promise<
     }
     const rows = await client.query<{ customer: string; operation: string; calls: string }>(callsByCustomerSql({ ...sql, columns, customer: columns.customer }));
     return { calls: rows.rows.map((r) => ({ customer: String(r.customer).trim(), operation: r.operation, calls: Number(r.calls) })), hasCustomers: true };
-  });
+  }, true);
 }
 
 /** credits usage where the logs are: the latest call (when "now" is not given), then credits per customer and operation. */

@@ -106,6 +106,8 @@ describe('the audit as SQL, run by real engines', () => {
         const values = batch.map((_, r) => `($${r * 5 + 1}, $${r * 5 + 2}, $${r * 5 + 3}, $${r * 5 + 4}, $${r * 5 + 5})`).join(', ');
         await client.query(`INSERT INTO analytics.operation_logs VALUES ${values}`, batch.flat());
       }
+      // The same calls as a log of credits only, without a cost column: all that credits diff needs.
+      await client.query('CREATE TABLE analytics.credit_logs AS SELECT "timestamp", customer_id, operation, credits_consumed FROM analytics.operation_logs');
       await client.end();
     }, 120_000);
 
@@ -134,6 +136,26 @@ describe('the audit as SQL, run by real engines', () => {
       expect(fromDb.usage.file).toBe(`${new URL(url).host}/analytics.operation_logs`);
       expect(fromFile.customers.bills.length).toBeGreaterThan(100);
       expect(fromDb.customers).toEqual(fromFile.customers);
+    }, 60_000);
+
+    it('diff --db reads a relation without a cost column, as diff --usage reads such a file', async () => {
+      const withoutCost = readFileSync(join(dir, 'usage.csv'), 'utf8').trimEnd().split('\n').map((line) => {
+        const [timestamp, customer, operation, , credits] = line.split(',');
+        return [timestamp, customer, operation, credits].join(',');
+      });
+      writeFileSync(join(dir, 'credits-only.csv'), `${withoutCost.join('\n')}\n`);
+      expect(withoutCost[0]).toBe('timestamp,customer_id,operation,credits_consumed');
+      const fromFile = JSON.parse(credits(['diff', 'credits.yaml', 'raised.yaml', '--usage', 'credits-only.csv', '--json', ...WINDOW], { cwd: dir }).stdout);
+      const run = await creditsAsync(['diff', 'credits.yaml', 'raised.yaml', '--db', url, '--relation', 'analytics.credit_logs', '--json', ...WINDOW], { cwd: dir });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(1);
+      const fromDb = JSON.parse(run.stdout);
+      expect(fromFile.customers.bills.length).toBeGreaterThan(100);
+      expect(fromDb.customers).toEqual(fromFile.customers);
+      // The audit needs a cost, and says which column it lacks.
+      const audit = await creditsAsync(['audit', '--db', url, '--relation', 'analytics.credit_logs', ...WINDOW], { cwd: dir });
+      expect(audit.code).toBe(2);
+      expect(audit.stderr).toContain('has no column "actual_cost" for cost');
     }, 60_000);
 
     it('the postgres dialect gives the file audit’s figures', async () => {
