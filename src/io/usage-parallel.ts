@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { USAGE_WORKER as WORKER, usageThreads } from './usage-warm.js';
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { runWorker } from './threads.js';
+import { USAGE_WORKER as WORKER, usageThreads } from './usage-warm.js';
 import { lineBounds, lineStart } from './file-lines.js';
 import { ExactSum } from '../core/exact-sum.js';
 import { detectDelimiter } from './csv.js';
@@ -11,10 +11,10 @@ import { LedgerBook } from './usage-ledger.js';
 import { Dec } from '../core/decimal.js';
 import type { PackedCustomers, WorkerResult, WorkerTask } from './usage-worker.js';
 
-
 /**
  * Sums a large log on several threads: the file is cut at line boundaries
- * and each worker runs the fast path over its part. Resolves undefined when
+ * into parts, which the workers take in turn and run the fast path over.
+ * Resolves undefined when
  * the file needs the in-order reader instead: a quote anywhere (a quoted
  * field may hold a newline, so cutting at one is unsafe), or a bad row (whose
  * line number only the in-order reader knows).
