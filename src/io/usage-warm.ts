@@ -22,7 +22,8 @@ export const usageThreads = (): number => Math.min(availableParallelism(), 4);
 export function warmUsageWorkers(path: string, delimiter: string | undefined): void {
   if (path === STDIN || (delimiter ?? ',') !== ',' || usageThreads() < 2) return;
   try {
-    if (!statSync(path).isFile() || statSync(path).size < PARALLEL_FROM || !existsSync(fileURLToPath(USAGE_WORKER))) return;
+    const file = statSync(path);
+    if (!file.isFile() || file.size < PARALLEL_FROM || !existsSync(fileURLToPath(USAGE_WORKER))) return;
   } catch {
     return;
   }

@@ -75,6 +75,11 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
   const aggregator = newAggregator(task.path, task.header, task.options);
   // Line numbers are unknown here: a bad row, a quote the scanner leaves or an overlong line is re-read in order, where they are.
   const next = new Int32Array(task.next);
+  // The file goes to the in-order reader: the other threads need take no more parts.
+  const inOrder = (): WorkerResult => {
+    Atomics.store(next, 0, task.bounds.length);
+    return { kind: 'in-order' };
+  };
   try {
     for (let part = Atomics.add(next, 0, 1); part < task.bounds.length - 1; part = Atomics.add(next, 0, 1)) {
       aggregator.line = part * PART_LINES;
@@ -84,10 +89,10 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
         const end = bytes === buf ? length : length + 1;
         return aggregator.scan(bytes, 0, end) === end;
       });
-      if (!read) return { kind: 'in-order' };
+      if (!read) return inOrder();
     }
   } catch {
-    return { kind: 'in-order' };
+    return inOrder();
   }
   if (task.options.ledger) {
     return {
