@@ -101,12 +101,12 @@ export function digitsText(q: Digits, places: number): string {
   // Integer units under 2^53 at up to 15 places (credits as the reader sums them): Number arithmetic is exact and quicker.
   if (shift >= 0 && shift <= places && shift <= 15 && digits < 9_007_199_254_740_992n) return unitsText(Number(digits), shift);
   if (shift > places) {
-    const unit = TEN ** BigInt(shift - places);
+    const unit = tenTo(shift - places);
     const rest = digits % unit;
     digits = digits / unit + (rest * 2n >= unit ? 1n : 0n);
     shift = places;
   }
-  if (shift <= 0) return (digits * TEN ** BigInt(-shift)).toString();
+  if (shift <= 0) return (digits * tenTo(-shift)).toString();
   const text = digits.toString().padStart(shift + 1, '0');
   const fraction = text.slice(-shift).replace(/0+$/, '');
   return fraction === '' ? text.slice(0, -shift) : `${text.slice(0, -shift)}.${fraction}`;
@@ -127,7 +127,6 @@ function unitsText(units: number, places: number): string {
   return `${whole}.${String(fraction).padStart(width, '0')}`;
 }
 
-/** quotientOf() as digits, before they become a Dec. */
 /** 10^k as BigInts, made as needed. */
 const TENS: bigint[] = [1n];
 function tenTo(k: number): bigint {
@@ -149,8 +148,9 @@ function digitCount(n: bigint): number {
   return lo;
 }
 
+/** quotientOf() as digits, before they become a Dec. */
 export function quotientDigits(v: { coefficient: bigint; places: number }, m: Dec | bigint, d: Dec | bigint): Digits {
-  const [times, by] = [typeof m === 'bigint' ? { coefficient: m, places: 0 } : scaled(m), typeof d === 'bigint' ? { coefficient: d, places: 0 } : scaled(d)];
+  const [times, by] = [scaled(m), scaled(d)];
   if (v.coefficient < 0n || times.coefficient < 0n || by.coefficient <= 0n) throw new RangeError('quotient takes value ≥ 0, m ≥ 0 and d > 0');
   const numerator = v.coefficient * times.coefficient * tenTo(by.places);
   if (numerator === 0n) return { digits: 0n, shift: 0 };

@@ -111,7 +111,6 @@ export interface CustomerUse {
   operations(): OperationUse[];
 }
 
-/** One customer's month against its plan: shares, projection and the overage it would pay. */
 /** Whether a window's month is over (or has not begun to elapse), worked out once for the 50,000 customers of one window. */
 let seen: { window: MonthWindow; complete: boolean } | undefined;
 function isComplete(window: MonthWindow): boolean {
@@ -119,6 +118,7 @@ function isComplete(window: MonthWindow): boolean {
   return seen.complete;
 }
 
+/** One customer's month against its plan: shares, projection and the overage it would pay. */
 export function customerMonth(use: CustomerUse, window: MonthWindow, perCredit: Dec, plan?: PlanLimit): CustomerMonth {
   const digits = use.units && !isComplete(window) ? quotientDigits(use.units, BigInt(window.end - window.start), BigInt(window.elapsedMs)) : undefined;
   const result = new Month(use, window, digits);

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Stat } from '../core/samples.js';
 import { type FastCosts, type FastOptions, finish, sampleLayout } from './costs-fast.js';
 import type { SampleMessage, SampleTask } from './costs-worker.js';
 import { hashFile, lineBounds, lineStart } from './file-lines.js';
 import { MAX_LINE, SampleScanner } from './sample-scan.js';
-import { runWorker } from './threads.js';
+import { readerThreads, runWorker } from './threads.js';
 
 /** The bundled worker sits at dist/io/costs-worker.cjs; this module lives in dist/chunks/. */
 const WORKER = new URL('../io/costs-worker.cjs', import.meta.url);
@@ -35,7 +34,7 @@ export async function readSamplesInParallel(
   overridden: ReadonlySet<string>,
   progress?: (read: number, total: number) => void,
 ): Promise<ParallelSamples | undefined> {
-  const threads = Math.min(availableParallelism(), 4);
+  const threads = readerThreads();
   if (threads < 2 || !existsSync(fileURLToPath(WORKER))) return undefined;
   const handle = await open(path, 'r');
   let header: Buffer;

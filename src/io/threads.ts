@@ -1,6 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { EXIT } from '../exit-codes.js';
 import { CliError } from './errors.js';
+
+/** How many threads read a large file: one a CPU, at most four; under two, the file is read in order. */
+export const readerThreads = (): number => Math.min(availableParallelism(), 4);
 
 /** The workerData of a thread started ahead of its task, which then comes as its first message. */
 export const WARM_TASK = 'credits:task-follows';

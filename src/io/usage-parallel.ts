@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { runWorker } from './threads.js';
-import { USAGE_WORKER as WORKER, usageThreads } from './usage-warm.js';
+import { readerThreads, runWorker } from './threads.js';
+import { USAGE_WORKER as WORKER } from './usage-warm.js';
 import { lineBounds, lineStart } from './file-lines.js';
 import { ExactSum } from '../core/exact-sum.js';
 import { detectDelimiter } from './csv.js';
@@ -85,7 +85,7 @@ interface ParallelParts {
 
 /** Runs the workers over the file's parts; undefined when the file is for the in-order reader. */
 async function readInParallel(path: string, size: number, options: UsageOptions): Promise<ParallelParts | undefined> {
-  const threads = usageThreads();
+  const threads = readerThreads();
   if (threads < 2 || !existsSync(fileURLToPath(WORKER)) || (options.delimiter ?? ',') !== ',') return undefined;
   const handle = await open(path, 'r');
   let header: string[];
