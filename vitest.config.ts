@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error the build helper is plain JavaScript
-import { VALIDATOR_MODULE, tableValidatorSource } from './scripts/table-validator.mjs';
+import { validatorModules } from './scripts/table-validator.mjs';
 
 const root = import.meta.dirname;
+const modules = validatorModules(root) as Record<string, () => string>;
 const versionOf = (path: string) => (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 const version = versionOf(join(root, 'package.json'));
 
@@ -17,8 +18,8 @@ export default defineConfig({
   plugins: [
     {
       name: 'table-validator',
-      resolveId: (id: string) => (id === VALIDATOR_MODULE ? `\0${VALIDATOR_MODULE}` : undefined),
-      load: (id: string) => (id === `\0${VALIDATOR_MODULE}` ? tableValidatorSource(join(root, 'schema/credits.schema.json')) : undefined),
+      resolveId: (id: string) => (id in modules ? `\0${id}` : undefined),
+      load: (id: string) => (id.startsWith('\0') && id.slice(1) in modules ? modules[id.slice(1)]!() : undefined),
     },
   ],
   test: {

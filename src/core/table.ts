@@ -7,6 +7,20 @@ import type { Rounding } from './ladder.js';
 import type { Basis } from './price.js';
 import type { Stat } from './samples.js';
 
+/**
+ * What an API charges from, as `credits export --to json` or `--to typescript`
+ * snapshots it: credits per operation, the price, plans and modifiers, with
+ * exact decimals. It has no `version`, which every table has.
+ */
+export interface TableSnapshot {
+  version?: undefined;
+  currency: string;
+  price: { per_credit: Dec; pack: { credits: Dec; price: Dec }; display: string };
+  operations: Record<string, { credits: Dec }>;
+  plans: { name: string; price: Dec; included_credits: Dec }[];
+  modifiers: Modifier[];
+}
+
 /** The credit table as committed (credits.yaml), with exact decimals. Keys are the file's keys. */
 export interface CreditTable {
   version: 1;

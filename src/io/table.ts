@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import validateSnapshot from '#snapshot-validator';
 import validate, { type SchemaError } from '#table-validator';
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type ParsedNode, Scalar, visit, YAMLMap } from 'yaml';
 import { Dec, isDec } from '../core/decimal.js';
-import type { CreditTable } from '../core/table.js';
+import type { CreditTable, TableSnapshot } from '../core/table.js';
 import { InputError, InputErrors } from './errors.js';
 import { type Source, readSource } from './source.js';
 
@@ -45,17 +46,6 @@ function exactNumbers(document: Document): void {
       if (exact) node.value = exact;
     },
   });
-}
-
-/** The text of every number scalar by key path (JSON of the path), for reading the table's decimals exactly. */
-function numberTexts(node: unknown, path: (string | number)[] = [], out = new Map<string, string>()): Map<string, string> {
-  if (isMap(node)) {
-    for (const pair of node.items) if (isScalar(pair.key)) numberTexts(pair.value, [...path, String(pair.key.value)], out);
-  } else if (isSeq(node)) node.items.forEach((item, i) => numberTexts(item, [...path, i], out));
-  else if (isScalar(node) && typeof node.value === 'number' && typeof node.source === 'string' && DECIMAL_TEXT.test(node.source)) {
-    out.set(JSON.stringify(path), node.source);
-  }
-  return out;
 }
 
 /** A table as read: its typed content and the YAML document it came from (comments, positions). */
@@ -152,8 +142,16 @@ function relevantErrors(errors: readonly SchemaError[]): SchemaError[] {
   return errors.filter((e) => !dropped.has(e));
 }
 
-/** Parses and validates a table's text; every problem names the file, line and key path. */
-export function parseTable(source: Source): LoadedTable {
+/** A YAML (or JSON) document as read, with its plain data and the position of any of its nodes. */
+interface ReadDocument {
+  text: string;
+  document: Document.Parsed;
+  data: unknown;
+  position(node: Node | undefined): { line: number; col: number } | undefined;
+}
+
+/** Parses a table's or snapshot's text; a problem names the file, line and column. */
+function readDocument(source: Source, what: string): ReadDocument {
   const lineCounter = new LineCounter();
   const text = source.bytes.toString('utf8');
   checkNesting(source.name, text);
@@ -168,44 +166,92 @@ export function parseTable(source: Source): LoadedTable {
     const { line, col } = lineCounter.linePos(problem.pos[0]);
     throw new InputError(source.name, `not valid YAML: ${problem.message.split('\n')[0]}`, { line, column: col });
   }
-  if (text.trim() === '') throw new InputError(source.name, 'the table is empty', { line: 1 });
+  if (text.trim() === '') throw new InputError(source.name, `the ${what} is empty`, { line: 1 });
   let data: unknown;
   try {
     data = document.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    throw new InputError(source.name, `not a usable table: ${(error as Error).message}`, { line: 1 });
+    throw new InputError(source.name, `not a usable ${what}: ${(error as Error).message}`, { line: 1 });
   }
-  if (!validate(data)) {
-    const problems = new Map<string, InputError>();
-    for (const error of relevantErrors(validate.errors!)) {
-      const path = decodePointer(error.instancePath, data);
-      const extra = error.params['additionalProperty'] ?? error.params['missingProperty'];
-      const at = position(error.keyword === 'additionalProperties' && extra !== undefined ? keyNode(document, [...path, String(extra)]) : (document.getIn(path, true) as Node | undefined));
-      const what = `${error.message ?? 'is not valid'}${extra !== undefined ? ` (${String(extra)})` : ''}`;
-      const problem = new InputError(source.name, `${dottedPath(path) || '(top level)'}: ${what}`, at ? { line: at.line, column: at.col } : { line: 1 });
-      problems.set(problem.message, problem);
-    }
-    const all = [...problems.values()];
-    if (all.length === 1) throw all[0]!;
-    const shown = all.slice(0, MAX_PROBLEMS);
-    if (all.length > MAX_PROBLEMS) {
-      const last = shown.pop()!;
-      shown.push(new InputError(last.file, `${last.detail} (and ${all.length - MAX_PROBLEMS} more problems)`, last.at));
-    }
-    throw new InputErrors(shown);
+  return { text, document, data, position };
+}
+
+/** Throws every problem the schema finds (up to MAX_PROBLEMS), each with its line and key path. */
+function checkSchema(source: Source, read: ReadDocument, check: typeof validate): void {
+  const { document, data, position } = read;
+  if (check(data)) return;
+  const problems = new Map<string, InputError>();
+  for (const error of relevantErrors(check.errors!)) {
+    const path = decodePointer(error.instancePath, data);
+    const extra = error.params['additionalProperty'] ?? error.params['missingProperty'];
+    const at = position(error.keyword === 'additionalProperties' && extra !== undefined ? keyNode(document, [...path, String(extra)]) : (document.getIn(path, true) as Node | undefined));
+    const what = `${error.message ?? 'is not valid'}${extra !== undefined ? ` (${String(extra)})` : ''}`;
+    const problem = new InputError(source.name, `${dottedPath(path) || '(top level)'}: ${what}`, at ? { line: at.line, column: at.col } : { line: 1 });
+    problems.set(problem.message, problem);
   }
-  const texts = numberTexts(document.contents);
+  const all = [...problems.values()];
+  if (all.length === 1) throw all[0]!;
+  const shown = all.slice(0, MAX_PROBLEMS);
+  if (all.length > MAX_PROBLEMS) {
+    const last = shown.pop()!;
+    shown.push(new InputError(last.file, `${last.detail} (and ${all.length - MAX_PROBLEMS} more problems)`, last.at));
+  }
+  throw new InputErrors(shown);
+}
+
+function tableOf(source: Source, read: ReadDocument): LoadedTable {
+  checkSchema(source, read, validate);
+  const { document, position } = read;
   return {
     path: source.name,
-    table: withDecimals(data, (path) => texts.get(JSON.stringify(path))) as CreditTable,
+    table: withDecimals(read.data, document.contents) as CreditTable,
     document,
-    text,
+    text: read.text,
     lineOf: (path) => position(keyNode(document, path))?.line,
   };
 }
 
+/** Parses and validates a table's text; every problem names the file, line and key path. */
+export function parseTable(source: Source): LoadedTable {
+  return tableOf(source, readDocument(source, 'table'));
+}
+
+/**
+ * What the library reads: a table, or a snapshot that `credits export` wrote
+ * (the JSON file, or the TypeScript module's object, `fromObject`). A table
+ * always has `version`; a snapshot never does. A JSON snapshot has its header
+ * (`schema_version`, `credits_export`); the TypeScript module's object has
+ * neither, nor a table's `unit` or `design`. Anything else is read as a table,
+ * and told what a table lacks.
+ */
+export function parseRuntimeTable(source: Source, fromObject: boolean): CreditTable | TableSnapshot {
+  const read = readDocument(source, 'table');
+  const top = read.data !== null && typeof read.data === 'object' && !Array.isArray(read.data) ? (read.data as Record<string, unknown>) : undefined;
+  const header = top !== undefined && ('schema_version' in top || 'credits_export' in top);
+  const body = fromObject && top !== undefined && !('version' in top) && !('unit' in top) && !('design' in top);
+  if (top === undefined || 'version' in top || (!header && !body)) return tableOf(source, read).table;
+  if (header) {
+    for (const key of ['schema_version', 'credits_export']) {
+      if (!(key in top)) throw new InputError(source.name, `(top level): a snapshot of credits export --to json has ${key}; export it again`, { line: 1 });
+    }
+  }
+  checkSchema(source, read, validateSnapshot);
+  const { schema_version: _version, credits_export: _header, ...snapshot } = withDecimals(read.data, read.document.contents) as Record<string, unknown>;
+  const operations = snapshot['operations'] as Record<string, Dec>;
+  // As in a table: each operation's credits under `credits`, so one meter reads both.
+  return { ...snapshot, operations: Object.fromEntries(Object.entries(operations).map(([name, credits]) => [name, { credits }])) } as unknown as TableSnapshot;
+}
+
 export async function loadTable(path: string): Promise<LoadedTable> {
   return parseTable(await readSource(path, 'table', TABLE_LIMIT));
+}
+
+/** A table or a JSON snapshot from a file, for the library. */
+export async function loadRuntimeTable(path: string): Promise<CreditTable | TableSnapshot> {
+  if (/\.[cm]?ts$/i.test(path)) {
+    throw new InputError(path, 'a TypeScript snapshot is imported, not read: import { creditTable } from it and pass loadTable the object', { line: 1 });
+  }
+  return parseRuntimeTable(await readSource(path, 'table', TABLE_LIMIT), false);
 }
 
 const DECIMAL_KEYS = new Set([
@@ -215,23 +261,32 @@ const DECIMAL_KEYS = new Set([
   // design.prices: per-token prices of models
   ...['input', 'output', 'cached_input'],
 ]);
-const DECIMAL_MAPS = new Set(['rates', 'multipliers']);
+// A snapshot's operations map each name to its credits.
+const DECIMAL_MAPS = new Set(['rates', 'multipliers', 'operations']);
 
 /**
  * The numbers the method computes with become exact decimals, from the text
  * they were written as (a float would turn 1.23456789012345678 into
- * 1.2345678901234568). `textAt` gives that text by key path.
+ * 1.2345678901234568). The walk goes down the data and the YAML node it came
+ * from together, so each number's text is at hand without a lookup by path.
  */
-function withDecimals(value: unknown, textAt: (path: (string | number)[]) => string | undefined, path: (string | number)[] = []): unknown {
-  const key = path[path.length - 1];
-  const parent = path[path.length - 2];
+function withDecimals(value: unknown, node: unknown, key?: string | number, parent?: string | number): unknown {
   if (typeof value === 'number') {
     const decimal = (typeof key === 'string' && DECIMAL_KEYS.has(key)) || (typeof parent === 'string' && DECIMAL_MAPS.has(parent));
-    return decimal ? new Dec(textAt(path) ?? value) : value;
+    if (!decimal) return value;
+    const written = isScalar(node) && typeof node.value === 'number' ? writtenDecimal(node) : undefined;
+    return written ?? new Dec(value);
   }
-  if (Array.isArray(value)) return value.map((v, i) => withDecimals(v, textAt, [...path, i]));
+  if (Array.isArray(value)) {
+    const items = isSeq(node) ? node.items : [];
+    return value.map((v, i) => withDecimals(v, items[i], i, key));
+  }
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withDecimals(v, textAt, [...path, k])]));
+    // As toJS reads a map: a key's value is that of its last pair.
+    const nodes = new Map<string, unknown>();
+    if (isMap(node)) for (const pair of node.items) if (isScalar(pair.key)) nodes.set(String(pair.key.value), pair.value);
+    // fromEntries, not assignment: a key named __proto__ stays a key.
+    return Object.fromEntries(Object.keys(value).map((k) => [k, withDecimals((value as Record<string, unknown>)[k], nodes.get(k), k, key)]));
   }
   return value;
 }

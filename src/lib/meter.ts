@@ -1,6 +1,6 @@
 import { Dec, ONE } from '../core/decimal.js';
 import { type AppliedFactor, type CallContext, type Modifier, inHours } from '../core/modifiers.js';
-import type { CreditTable } from '../core/table.js';
+import type { CreditTable, TableSnapshot } from '../core/table.js';
 
 /** An operation the table does not price: never charged 0 credits by mistake. */
 export class UnknownOperationError extends Error {
@@ -66,7 +66,7 @@ function checkContext(context: CallContext): void {
  * exactly, so a call costs a map lookup and a few comparisons, no decimal
  * arithmetic (`charge` multiplies the price when it needs the amount).
  */
-export function createMeter(table: CreditTable): Meter {
+export function createMeter(table: CreditTable | TableSnapshot): Meter {
   const modifiers: readonly Modifier[] = table.modifiers ?? [];
   const times = modifiers.filter((m): m is Extract<Modifier, { kind: 'time' }> => m.kind === 'time');
   const loads = modifiers.filter((m): m is Extract<Modifier, { kind: 'load' }> => m.kind === 'load');

@@ -1,4 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { transformSync } from 'esbuild';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse } from 'yaml';
@@ -19,7 +21,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'costs.csv'), readFileSync(join(FIXTURES, 'image-api.csv')));
   expect(credits(['design', 'costs.csv'], { cwd: dir }).code).toBe(0);
   writeFileSync(join(dir, 'credits.yaml'), readFileSync(join(dir, 'credits.yaml'), 'utf8') + readFileSync(join(FIXTURES, 'plans-and-modifiers.yaml'), 'utf8'));
-  table = await loadTable(join(dir, 'credits.yaml'));
+  const loaded = await loadTable(join(dir, 'credits.yaml'));
+  // A table has version 1; a snapshot has none.
+  if (loaded.version !== 1) throw new Error('credits.yaml read as a snapshot');
+  table = loaded;
   meter = createMeter(table);
 });
 
@@ -81,6 +86,59 @@ describe('loadTable', () => {
     await expect(loadTable(damaged)).rejects.toThrow(InputError);
     await expect(loadTable(damaged)).rejects.toThrow(/^<table object>:\d+:\d+: operations\.basic_resize\.credits: must be > 0$/);
     await expect(loadTable(join(dir, 'missing.yaml'))).rejects.toThrow(`${join(dir, 'missing.yaml')}: no such table`);
+  });
+});
+
+describe('loadTable of the snapshots credits export writes', () => {
+  const exportTo = (target: string, file: string) => expect(credits(['export', '--to', target, '-o', file], { cwd: dir }).code).toBe(0);
+
+  it('reads the JSON file and the TypeScript module\'s object, and charges every call as the table does', async () => {
+    exportTo('json', 'snapshot.json');
+    exportTo('typescript', 'credits-table.ts');
+    // The module as an API imports it: its types stripped, as its build would.
+    writeFileSync(join(dir, 'credits-table.mjs'), transformSync(readFileSync(join(dir, 'credits-table.ts'), 'utf8'), { loader: 'ts', format: 'esm' }).code);
+    const { creditTable } = (await import(pathToFileURL(join(dir, 'credits-table.mjs')).href)) as { creditTable: object };
+    const fromJson = await loadTable(join(dir, 'snapshot.json'));
+    const fromModule = await loadTable(creditTable);
+    expect(table.version).toBe(1);
+    expect(fromJson.version).toBeUndefined();
+    expect(fromModule.version).toBeUndefined();
+    expect(fromJson.price.per_credit).toBeInstanceOf(Dec);
+    expect(fromJson.modifiers?.map((m) => m.name)).toEqual(['off_peak', 'peak_load', 'commitment']);
+    const meters = [createMeter(fromJson), createMeter(fromModule)];
+    for (const m of meters) expect(m.operations).toEqual(meter.operations);
+    for (const operation of meter.operations) {
+      for (let hour = 0; hour < 24; hour++) {
+        for (const load of [undefined, 0.5, 0.95]) {
+          for (const monthlyCommitment of [undefined, 0, 100_000, 1_000_000]) {
+            const context = { at: utc(`2026-11-01T${String(hour).padStart(2, '0')}:30:00`), load, monthlyCommitment };
+            const expected = meter.charge(operation, context);
+            for (const m of meters) expect(m.charge(operation, context)).toEqual(expected);
+          }
+        }
+      }
+    }
+    // 0.001 a credit, 70 credits off peak: the amount exact, as from the table.
+    expect(meters[0]!.charge('ai_analysis', { at: utc('2026-11-01T03:00:00') })).toMatchObject({ credits: 70, price: '0.001', amount: '0.07' });
+  });
+
+  it('tells what is wrong with a snapshot: file, line and key path, or what to do instead', async () => {
+    exportTo('json', 'snapshot.json');
+    const text = readFileSync(join(dir, 'snapshot.json'), 'utf8');
+    writeFileSync(join(dir, 'damaged.json'), text.replace('"basic_resize": 5', '"basic_resize": -5'));
+    const line = text.split('\n').findIndex((l) => l.includes('"basic_resize": 5')) + 1;
+    await expect(loadTable(join(dir, 'damaged.json'))).rejects.toThrow(new RegExp(`^${join(dir, 'damaged.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+: operations\\.basic_resize: must be > 0$`));
+    const document = JSON.parse(text);
+    delete document.schema_version;
+    writeFileSync(join(dir, 'headless.json'), JSON.stringify(document));
+    await expect(loadTable(join(dir, 'headless.json'))).rejects.toThrow('headless.json:1: (top level): a snapshot of credits export --to json has schema_version; export it again');
+    await expect(loadTable(join(dir, 'credits-table.ts'))).rejects.toThrow('credits-table.ts:1: a TypeScript snapshot is imported, not read: import { creditTable } from it and pass loadTable the object');
+    // An object with a table's keys is read as a table, and told what a table lacks.
+    const { version: _version, ...unversioned } = parse(readFileSync(join(dir, 'credits.yaml'), 'utf8'));
+    await expect(loadTable(unversioned)).rejects.toThrow(/^<table object>:\d+:\d+: \(top level\): must have required property 'version' \(version\)$/);
+    // A file without the header is a table too, whatever its keys.
+    writeFileSync(join(dir, 'bare.json'), JSON.stringify({ currency: 'USD', operations: { a: 1 } }));
+    await expect(loadTable(join(dir, 'bare.json'))).rejects.toThrow(/bare\.json:\d+:\d+: \(top level\): must have required property/);
   });
 });
 

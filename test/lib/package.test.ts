@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error the build helper is plain JavaScript
-import { VALIDATOR_MODULE, tableValidatorSource } from '../../scripts/table-validator.mjs';
+import { validatorPlugin } from '../../scripts/table-validator.mjs';
 import { FIXTURES, ROOT, tempDir } from '../helpers.js';
 
 describe('the library as a package', () => {
@@ -17,15 +17,7 @@ describe('the library as a package', () => {
       platform: 'node',
       format: 'esm',
       logLevel: 'silent',
-      plugins: [
-        {
-          name: 'table-validator',
-          setup(b) {
-            b.onResolve({ filter: new RegExp(`^${VALIDATOR_MODULE}$`) }, () => ({ path: VALIDATOR_MODULE, namespace: 'generated' }));
-            b.onLoad({ filter: /.*/, namespace: 'generated' }, () => ({ contents: tableValidatorSource(join(ROOT, 'schema/credits.schema.json')), resolveDir: ROOT, loader: 'js' }));
-          },
-        },
-      ],
+      plugins: [validatorPlugin(ROOT)],
     });
     const inputs = Object.keys(result.metafile!.inputs);
     expect(inputs.some((i) => i.includes('node_modules/yaml/'))).toBe(true);
@@ -46,8 +38,12 @@ describe('the library as a package', () => {
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     writeFileSync(
       join(dir, 'consumer.ts'),
-      `import { type Charge, type CreditTable, UnknownOperationError, createMeter, loadTable } from 'credits';
-const table: CreditTable = await loadTable(process.argv[2]!);
+      `import { type Charge, type CreditTable, type TableSnapshot, UnknownOperationError, createMeter, loadTable } from 'credits';
+const table: CreditTable | TableSnapshot = await loadTable(process.argv[2]!);
+// A table has version 1 and its design; a snapshot has neither.
+if (table.version === 1) console.error(table.unit.cost_per_credit.toFixed());
+// @ts-expect-error a snapshot has no unit
+console.error(table.unit);
 const meter = createMeter(table);
 const charge: Charge = meter.charge('ai_analysis', { at: new Date('2026-11-01T03:00:00Z') });
 // @ts-expect-error credits takes an operation name
