@@ -98,18 +98,40 @@ export function decOf(q: Digits): Dec {
 export function digitsText(q: Digits, places: number): string {
   let { digits, shift } = q;
   if (digits === 0n) return '0';
-  // Integer units under 2^53 at up to 15 places (credits as the reader sums them): Number arithmetic is exact and quicker.
-  if (shift >= 0 && shift <= places && shift <= 15 && digits < 9_007_199_254_740_992n) return unitsText(Number(digits), shift);
   if (shift > places) {
     const unit = tenTo(shift - places);
     const rest = digits % unit;
     digits = digits / unit + (rest * 2n >= unit ? 1n : 0n);
     shift = places;
   }
+  // Integer units under 2^53 at up to 15 places (credits as the reader sums them, a projection rounded to
+  // its places): Number arithmetic is exact and quicker.
+  if (shift >= 0 && shift <= 15 && digits < 9_007_199_254_740_992n) return unitsText(Number(digits), shift);
   if (shift <= 0) return (digits * tenTo(-shift)).toString();
   const text = digits.toString().padStart(shift + 1, '0');
   const fraction = text.slice(-shift).replace(/0+$/, '');
   return fraction === '' ? text.slice(0, -shift) : `${text.slice(0, -shift)}.${fraction}`;
+}
+
+/**
+ * digitsText(quotientDigits(v, m, d), places) for whole m and d, units at
+ * `places` (credits in millionths, projected over a month of milliseconds):
+ * in floats where they settle the rounding, else exactly. The float quotient
+ * v·m/d is two roundings from the exact one, under (v·m/d)·2^-52 away; when
+ * its fraction is further than that from one half, it rounds the way the
+ * exact quotient does (and the 40 digits of quotientDigits, which lie far
+ * closer to it). A document of 50,000 customers writes one a row.
+ */
+export function quotientText(v: { coefficient: bigint; places: number }, m: number, d: number, places: number): string {
+  if (v.places === places && v.coefficient >= 0n && v.coefficient < 9_007_199_254_740_992n && Number.isSafeInteger(m) && Number.isSafeInteger(d) && m >= 0 && d > 0) {
+    const y = (Number(v.coefficient) * m) / d;
+    if (y < 2 ** 51) {
+      const whole = Math.floor(y);
+      const fraction = y - whole;
+      if (Math.abs(fraction - 0.5) > y * 2 ** -50) return unitsText(fraction > 0.5 ? whole + 1 : whole, places);
+    }
+  }
+  return digitsText(quotientDigits(v, BigInt(m), BigInt(d)), places);
 }
 
 /** A non-negative integer under 2^53 over 10^places, written with no trailing zeros. */

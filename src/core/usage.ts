@@ -1,4 +1,4 @@
-import { type Dec, type Digits, Dec as D, ONE, ZERO, decOf, quotient, quotientDigits, sum } from './decimal.js';
+import { type Dec, Dec as D, ONE, ZERO, decOf, quotient, quotientDigits, quotientText, sum } from './decimal.js';
 import { DesignError } from './errors.js';
 import { ladderFrom, roundToLadder } from './ladder.js';
 import { percentileOf } from './samples.js';
@@ -95,7 +95,8 @@ export interface CustomerMonth {
    * decimals above are made only when read.
    */
   usedUnits?: { coefficient: bigint; places: number };
-  projectedDigits?: Digits;
+  /** The projection to `places` decimals as projected.toDecimalPlaces(places).toFixed() writes it, made without the decimal where it can be. */
+  projectedText?(places: number): string;
 }
 
 /** Under this projected share of its plan, a customer "uses < 10% of plan". */
@@ -120,8 +121,7 @@ function isComplete(window: MonthWindow): boolean {
 
 /** One customer's month against its plan: shares, projection and the overage it would pay. */
 export function customerMonth(use: CustomerUse, window: MonthWindow, perCredit: Dec, plan?: PlanLimit): CustomerMonth {
-  const digits = use.units && !isComplete(window) ? quotientDigits(use.units, BigInt(window.end - window.start), BigInt(window.elapsedMs)) : undefined;
-  const result = new Month(use, window, digits);
+  const result = new Month(use, window);
   if (plan) {
     const { used, projected } = result;
     result.plan = plan;
@@ -156,7 +156,6 @@ class Month implements CustomerMonth {
   constructor(
     private readonly use: CustomerUse,
     private readonly window: MonthWindow,
-    readonly projectedDigits: Digits | undefined,
   ) {
     this.customer = use.customer;
     this.calls = use.calls;
@@ -167,8 +166,18 @@ class Month implements CustomerMonth {
     return this.use.credits;
   }
 
+  /** From the summed units when the reader has them (the same decimal as projectMonth's: a test holds the two together). */
   get projected(): Dec {
-    return (this.made ??= this.projectedDigits ? decOf(this.projectedDigits) : projectMonth(this.use.credits, this.window));
+    const { units } = this.use;
+    const { window } = this;
+    return (this.made ??= units && !isComplete(window) ? decOf(quotientDigits(units, BigInt(window.end - window.start), BigInt(window.elapsedMs))) : projectMonth(this.use.credits, window));
+  }
+
+  projectedText(places: number): string {
+    const { units } = this.use;
+    const { window } = this;
+    if (this.made !== undefined || !units || isComplete(window)) return this.projected.toDecimalPlaces(places).toFixed();
+    return quotientText(units, window.end - window.start, window.elapsedMs, places);
   }
 
   get operations(): OperationUse[] {

@@ -180,7 +180,7 @@ export function customerRowText(c: CustomerMonth): string {
     `,${ROW}"used": ` +
     (c.usedUnits ? digitsText({ digits: c.usedUnits.coefficient, shift: c.usedUnits.places }, c.usedUnits.places) : c.used.toFixed()) +
     `,${ROW}"projected": ` +
-    (c.projectedDigits ? digitsText(c.projectedDigits, 6) : sixPlaces(c.projected)) +
+    (c.projectedText ? c.projectedText(6) : sixPlaces(c.projected)) +
     `,${ROW}"used_share": ` +
     sixPlaces(c.usedShare) +
     `,${ROW}"projected_share": ` +

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Dec, decOf } from '../../src/core/decimal.js';
-import type { CustomerMonth } from '../../src/core/usage.js';
+import { Dec } from '../../src/core/decimal.js';
+import { type CustomerMonth, customerMonth, monthWindow } from '../../src/core/usage.js';
 import { toJson } from '../../src/render/json.js';
 import { customerJson, customerRowText, usageJsonPieces } from '../../src/render/usage.js';
 
@@ -21,10 +21,13 @@ const customer: fc.Arbitrary<CustomerMonth> = fc.record({
   underTenth: fc.boolean(),
 }, { requiredKeys: ['customer', 'calls', 'used', 'projected', 'operations', 'willExceed', 'underTenth'] }) as fc.Arbitrary<CustomerMonth>;
 
-/** A customer as credits usage makes it from integer units: used and projected also as digits, the decimals made from them. */
+/** A customer as credits usage makes it from integer units, by customerMonth itself: its projection written from the units, its decimals made when read. */
+const MONTH = 2026 * 12 + 9;
 const fromUnits: fc.Arbitrary<CustomerMonth> = fc
-  .tuple(customer, fc.bigInt({ min: 0n, max: 4n * 10n ** 15n }), fc.bigInt({ min: 0n, max: 10n ** 41n }), fc.integer({ min: -3, max: 45 }))
-  .map(([c, units, digits, shift]) => ({ ...c, used: new Dec(`${units}e-6`), usedUnits: { coefficient: units, places: 6 }, projected: decOf({ digits, shift }), projectedDigits: { digits, shift } }));
+  .tuple(customer, fc.bigInt({ min: 0n, max: 4n * 10n ** 15n }), fc.integer({ min: 0, max: 31 * 86_400_000 - 1 }))
+  .map(([c, units, elapsed]) =>
+    customerMonth({ customer: c.customer, calls: c.calls, credits: new Dec(`${units}e-6`), units: { coefficient: units, places: 6 }, operations: () => [] }, monthWindow(MONTH, Date.UTC(2026, 9, 1) + elapsed), new Dec('0.001')),
+  );
 
 describe('the usage document', () => {
   it('writes each row of every customer exactly as the JSON writer writes the customer', () => {
