@@ -106,11 +106,27 @@ export function digitsText(q: Digits, places: number): string {
   }
   // Integer units under 2^53 at up to 15 places (credits as the reader sums them, a projection rounded to
   // its places): Number arithmetic is exact and quicker.
-  if (shift >= 0 && shift <= 15 && digits < 9_007_199_254_740_992n) return unitsText(Number(digits), shift);
+  if (shift >= 0 && shift <= 15 && digits < 9_007_199_254_740_992n) return countText(Number(digits), shift);
   if (shift <= 0) return (digits * tenTo(-shift)).toString();
   const text = digits.toString().padStart(shift + 1, '0');
   const fraction = text.slice(-shift).replace(/0+$/, '');
   return fraction === '' ? text.slice(0, -shift) : `${text.slice(0, -shift)}.${fraction}`;
+}
+
+/** A count of 10^-places: an integer in [0, 2^53), places in [0, 15], as the readers sum credits. */
+export interface Units {
+  count: number;
+  places: number;
+}
+
+/** The units as a coefficient for the exact arithmetic. */
+export function exactUnits(v: Units): { coefficient: bigint; places: number } {
+  return { coefficient: BigInt(v.count), places: v.places };
+}
+
+/** The units written as their decimal is (no trailing zeros). */
+export function unitsText(v: Units): string {
+  return countText(v.count, v.places);
 }
 
 /**
@@ -122,20 +138,20 @@ export function digitsText(q: Digits, places: number): string {
  * exact quotient does (and the 40 digits of quotientDigits, which lie far
  * closer to it). A document of 50,000 customers writes one a row.
  */
-export function quotientText(v: { coefficient: bigint; places: number }, m: number, d: number, places: number): string {
-  if (v.places === places && v.coefficient >= 0n && v.coefficient < 9_007_199_254_740_992n && Number.isSafeInteger(m) && Number.isSafeInteger(d) && m >= 0 && d > 0) {
-    const y = (Number(v.coefficient) * m) / d;
+export function quotientText(v: Units, m: number, d: number, places: number): string {
+  if (v.places === places && places <= 15 && Number.isSafeInteger(v.count) && v.count >= 0 && Number.isSafeInteger(m) && Number.isSafeInteger(d) && m >= 0 && d > 0) {
+    const y = (v.count * m) / d;
     if (y < 2 ** 51) {
       const whole = Math.floor(y);
       const fraction = y - whole;
-      if (Math.abs(fraction - 0.5) > y * 2 ** -50) return unitsText(fraction > 0.5 ? whole + 1 : whole, places);
+      if (Math.abs(fraction - 0.5) > y * 2 ** -50) return countText(fraction > 0.5 ? whole + 1 : whole, places);
     }
   }
-  return digitsText(quotientDigits(v, BigInt(m), BigInt(d)), places);
+  return digitsText(quotientDigits(exactUnits(v), BigInt(m), BigInt(d)), places);
 }
 
 /** A non-negative integer under 2^53 over 10^places, written with no trailing zeros. */
-function unitsText(units: number, places: number): string {
+function countText(units: number, places: number): string {
   if (places === 0) return String(units);
   const per = 10 ** places;
   const whole = Math.floor(units / per);

@@ -1,4 +1,4 @@
-import { type Dec, Dec as D, ONE, ZERO, decOf, quotient, quotientDigits, quotientText, sum } from './decimal.js';
+import { type Dec, Dec as D, ONE, ZERO, type Units, decOf, exactUnits, quotient, quotientDigits, quotientText, sum } from './decimal.js';
 import { DesignError } from './errors.js';
 import { ladderFrom, roundToLadder } from './ladder.js';
 import { percentileOf } from './samples.js';
@@ -94,7 +94,7 @@ export interface CustomerMonth {
    * summed integer units: a document of every customer writes these, and the
    * decimals above are made only when read.
    */
-  usedUnits?: { coefficient: bigint; places: number };
+  usedUnits?: Units;
   /** The projection to `places` decimals as projected.toDecimalPlaces(places).toFixed() writes it, made without the decimal where it can be. */
   projectedText?(places: number): string;
 }
@@ -108,7 +108,7 @@ export interface CustomerUse {
   calls: number;
   credits: Dec;
   /** The same credits as integer units of 10^-scale, when the reader summed them so: the projection then starts from these digits. */
-  units?: { coefficient: bigint; places: number };
+  units?: Units;
   operations(): OperationUse[];
 }
 
@@ -149,7 +149,7 @@ class Month implements CustomerMonth {
   overageMoney: Dec | undefined = undefined;
   willExceed = false;
   underTenth = false;
-  readonly usedUnits: { coefficient: bigint; places: number } | undefined;
+  readonly usedUnits: Units | undefined;
   private made: Dec | undefined = undefined;
   private sorted: OperationUse[] | undefined = undefined;
 
@@ -170,7 +170,7 @@ class Month implements CustomerMonth {
   get projected(): Dec {
     const { units } = this.use;
     const { window } = this;
-    return (this.made ??= units && !isComplete(window) ? decOf(quotientDigits(units, BigInt(window.end - window.start), BigInt(window.elapsedMs))) : projectMonth(this.use.credits, window));
+    return (this.made ??= units && !isComplete(window) ? decOf(quotientDigits(exactUnits(units), BigInt(window.end - window.start), BigInt(window.elapsedMs))) : projectMonth(this.use.credits, window));
   }
 
   projectedText(places: number): string {
@@ -271,7 +271,7 @@ export function sortByProjectedShare(customers: CustomerMonth[]): CustomerMonth[
   for (let i = 0; i < n; i++) {
     const c = customers[i]!;
     // From the units where there are some: the same double as the decimal's (an integer under 2^53 over a power of ten, rounded once).
-    const used = c.usedUnits ? Number(c.usedUnits.coefficient) / 10 ** c.usedUnits.places : c.used.toNumber();
+    const used = c.usedUnits ? c.usedUnits.count / 10 ** c.usedUnits.places : c.used.toNumber();
     if (c.projectedShare === undefined) keys[i] = used;
     else {
       planned[i] = 1;
@@ -291,8 +291,8 @@ export function sortByProjectedShare(customers: CustomerMonth[]): CustomerMonth[
     // Without a plan, projected is used × month / elapsed over one window for all: it orders as used does, and two are
     // equal exactly when their used credits are.
     if (x.projectedShare === undefined && y.projectedShare === undefined && x.usedUnits && y.usedUnits && x.usedUnits.places === y.usedUnits.places) {
-      const u = x.usedUnits.coefficient;
-      const v = y.usedUnits.coefficient;
+      const u = x.usedUnits.count;
+      const v = y.usedUnits.count;
       return u === v ? byName(x.customer, y.customer) : u < v ? 1 : -1;
     }
     return exact(b).comparedTo(exact(a)) || byName(x.customer, y.customer);

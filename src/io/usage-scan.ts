@@ -5,7 +5,7 @@
  * Used by the in-order reader (usage.ts) and the worker threads.
  */
 import { parse as parseSync } from 'csv-parse/sync';
-import type { Dec } from '../core/decimal.js';
+import type { Dec, Units } from '../core/decimal.js';
 import { ExactSum, SAFE_UNITS } from '../core/exact-sum.js';
 import { type DecimalMark, localeHint, readNumber } from '../core/numbers.js';
 import { instantFromBytes, parseInstant } from '../core/time.js';
@@ -131,7 +131,7 @@ export interface LedgerCustomer {
   calls: number;
   credits: Dec;
   /** The credits as integer units of 10^-places, when they were summed so exactly. */
-  units?: { coefficient: bigint; places: number };
+  units?: Units;
   operations(): { operation: string; calls: number; credits: Dec }[];
 }
 
@@ -681,7 +681,7 @@ export class Aggregator {
 /** A customer's month summed in integer units: its credits become a decimal only when read. */
 class UnitsCustomer implements LedgerCustomer {
   private made: Dec | undefined;
-  readonly units: { coefficient: bigint; places: number };
+  readonly units: Units;
   constructor(
     readonly customer: string,
     readonly calls: number,
@@ -689,7 +689,7 @@ class UnitsCustomer implements LedgerCustomer {
     scale: number,
     readonly operations: LedgerCustomer['operations'],
   ) {
-    this.units = { coefficient: BigInt(count), places: scale };
+    this.units = { count, places: scale };
   }
 
   get credits(): Dec {

@@ -1,4 +1,4 @@
-import { type Dec, ONE, ZERO, digitsText } from '../core/decimal.js';
+import { type Dec, ONE, ZERO, unitsText } from '../core/decimal.js';
 import { percent } from '../core/design.js';
 import { type CustomerMonth, type PlanFit, breakdown } from '../core/usage.js';
 import type { Style } from '../ui.js';
@@ -199,7 +199,7 @@ export function customerRowText(c: CustomerMonth): string {
     KEY.calls +
     String(c.calls) +
     KEY.used +
-    (c.usedUnits ? digitsText({ digits: c.usedUnits.coefficient, shift: c.usedUnits.places }, c.usedUnits.places) : c.used.toFixed()) +
+    (c.usedUnits ? unitsText(c.usedUnits) : c.used.toFixed()) +
     KEY.projected +
     (c.projectedText ? c.projectedText(6) : sixPlaces(c.projected)) +
     figures +

@@ -99,7 +99,7 @@ describe('customers and plans', () => {
         const of = (withUnits: boolean) =>
           rows.map(([count, planned], i) => {
             const credits = new Dec(count).dividedBy(1_000_000);
-            const use = { customer: `c${String(i % 7).padStart(3, '0')}${i}`, calls: 1, credits, operations: () => [], ...(withUnits && { units: { coefficient: BigInt(count), places: 6 } }) };
+            const use = { customer: `c${String(i % 7).padStart(3, '0')}${i}`, calls: 1, credits, operations: () => [], ...(withUnits && { units: { count, places: 6 } }) };
             return customerMonth(use, window, new Dec('0.001'), planned ? starter : undefined);
           });
         const [fast, plain] = [sortByProjectedShare(of(true)), sortByProjectedShare(of(false))];

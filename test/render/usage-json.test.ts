@@ -26,7 +26,7 @@ const MONTH = 2026 * 12 + 9;
 const fromUnits: fc.Arbitrary<CustomerMonth> = fc
   .tuple(customer, fc.bigInt({ min: 0n, max: 4n * 10n ** 15n }), fc.integer({ min: 0, max: 31 * 86_400_000 - 1 }))
   .map(([c, units, elapsed]) =>
-    customerMonth({ customer: c.customer, calls: c.calls, credits: new Dec(`${units}e-6`), units: { coefficient: units, places: 6 }, operations: () => [] }, monthWindow(MONTH, Date.UTC(2026, 9, 1) + elapsed), new Dec('0.001')),
+    customerMonth({ customer: c.customer, calls: c.calls, credits: new Dec(`${units}e-6`), units: { count: Number(units), places: 6 }, operations: () => [] }, monthWindow(MONTH, Date.UTC(2026, 9, 1) + elapsed), new Dec('0.001')),
   );
 
 describe('the usage document', () => {
