@@ -190,6 +190,49 @@ describe('credits usage: the figures', () => {
   });
 });
 
+describe('credits usage on a log the reader threads share', () => {
+  it('gives what the in-order reader gives from stdin: every month, customer and operation merged exactly', () => {
+    // Over 16 MiB, so a file is read by threads (on a machine with two CPUs) and stdin in order. Two months; ids that differ only
+    // by spaces (one customer); credits of more places than the reader's units, and calls large enough to spill past them.
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const lines = ['timestamp,customer_id,operation,credits_consumed'];
+    const rows = 330_000;
+    for (let i = 0; i < rows; i++) {
+      const at = new Date(Date.UTC(2026, 9, 1) + Math.floor((i / rows) * 61 * 86_400_000)).toISOString();
+      const n = 1 + Math.floor(random() * 3000);
+      const pick = random();
+      // One customer's calls of 10^9 credits sum past the units a cell holds in a Number; 4·10^9 is past them in one call.
+      const whale = pick < 0.002;
+      const customer = whale ? 'cust_1' : n % 97 === 0 ? ` cust_${n} ` : `cust_${n}`;
+      const operation = whale ? 'ai_analysis' : ['basic_resize', 'ai_analysis', 'video_processing', 'image_upload'][Math.floor(random() * 4)]!;
+      const credits = whale ? '1000000000' : pick < 0.003 ? '4000000000' : pick < 0.01 ? (random() * 10).toFixed(9) : String(1 + Math.floor(random() * 500));
+      lines.push(`${at},${customer},${operation},${credits}`);
+    }
+    const work = tempDir();
+    copyFileSync(join(dir, 'credits.yaml'), join(work, 'credits.yaml'));
+    const text = `${lines.join('\n')}\n`;
+    writeFileSync(join(work, 'big.csv'), text);
+    expect(text.length).toBeGreaterThan(16 * 1024 * 1024);
+    const same = (flags: string[]) => {
+      const file = credits(['usage', 'big.csv', ...flags, '--json'], { cwd: work });
+      const piped = credits(['usage', '-', ...flags, '--json'], { cwd: work, input: text });
+      expect(file.code, file.stderr).toBe(0);
+      expect(piped.code, piped.stderr).toBe(0);
+      const [a, b] = [JSON.parse(file.stdout), JSON.parse(piped.stdout)];
+      expect(a.log).toBe('big.csv');
+      expect({ ...a, log: '<stdin>' }).toEqual(b);
+      return a;
+    };
+    const november = same(['--now', '2026-11-20T08:00:00Z']);
+    const october = same(['--month', '2026-10']);
+    expect(october.customers.length).toBeGreaterThan(1000);
+    // A customer whose id is also written with spaces around it: one customer, whichever thread met which spelling.
+    const padded = (november.customers as { customer: string }[]).find((c) => Number(c.customer.slice(5)) % 97 === 0)!.customer;
+    expect(same(['--now', '2026-11-20T08:00:00Z', '--customer', padded]).customers).toHaveLength(1);
+  }, 60_000);
+});
+
 describe('credits usage: bad input is exit 2 with file, line and column', () => {
   const cases: [string, string[], string | RegExp][] = [
     ['an unknown customer', ['usage', 'november.csv', '--customer', 'nobody'], '--customer nobody: no calls in 2026-11 in november.csv'],
