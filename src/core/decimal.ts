@@ -134,9 +134,9 @@ export function unitsText(v: Units): string {
  * `places` (credits in millionths, projected over a month of milliseconds):
  * in floats where they settle the rounding, else exactly. The float quotient
  * v·m/d is two roundings from the exact one, under (v·m/d)·2^-52 away; when
- * its fraction is further than that from one half, it rounds the way the
- * exact quotient does (and the 40 digits of quotientDigits, which lie far
- * closer to it). A document of 50,000 customers writes one a row.
+ * its fraction is further than four times that from one half, it rounds the
+ * way the exact quotient does (and the 40 digits of quotientDigits, which lie
+ * far closer to it). A document of 50,000 customers writes one a row.
  */
 export function quotientText(v: Units, m: number, d: number, places: number): string {
   if (v.places === places && places <= 15 && Number.isSafeInteger(v.count) && v.count >= 0 && Number.isSafeInteger(m) && Number.isSafeInteger(d) && m >= 0 && d > 0) {

@@ -151,7 +151,7 @@ interface ReadDocument {
 }
 
 /** Parses a table's or snapshot's text; a problem names the file, line and column. */
-function readDocument(source: Source, what: string): ReadDocument {
+function readDocument(source: Source): ReadDocument {
   const lineCounter = new LineCounter();
   const text = source.bytes.toString('utf8');
   checkNesting(source.name, text);
@@ -166,12 +166,12 @@ function readDocument(source: Source, what: string): ReadDocument {
     const { line, col } = lineCounter.linePos(problem.pos[0]);
     throw new InputError(source.name, `not valid YAML: ${problem.message.split('\n')[0]}`, { line, column: col });
   }
-  if (text.trim() === '') throw new InputError(source.name, `the ${what} is empty`, { line: 1 });
+  if (text.trim() === '') throw new InputError(source.name, 'the table is empty', { line: 1 });
   let data: unknown;
   try {
     data = document.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    throw new InputError(source.name, `not a usable ${what}: ${(error as Error).message}`, { line: 1 });
+    throw new InputError(source.name, `not a usable table: ${(error as Error).message}`, { line: 1 });
   }
   return { text, document, data, position };
 }
@@ -213,7 +213,7 @@ function tableOf(source: Source, read: ReadDocument): LoadedTable {
 
 /** Parses and validates a table's text; every problem names the file, line and key path. */
 export function parseTable(source: Source): LoadedTable {
-  return tableOf(source, readDocument(source, 'table'));
+  return tableOf(source, readDocument(source));
 }
 
 /**
@@ -225,7 +225,7 @@ export function parseTable(source: Source): LoadedTable {
  * and told what a table lacks.
  */
 export function parseRuntimeTable(source: Source, fromObject: boolean): CreditTable | TableSnapshot {
-  const read = readDocument(source, 'table');
+  const read = readDocument(source);
   const top = read.data !== null && typeof read.data === 'object' && !Array.isArray(read.data) ? (read.data as Record<string, unknown>) : undefined;
   const header = top !== undefined && ('schema_version' in top || 'credits_export' in top);
   const body = fromObject && top !== undefined && !('version' in top) && !('unit' in top) && !('design' in top);
