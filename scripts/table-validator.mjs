@@ -6,34 +6,24 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
-export const VALIDATOR_MODULE = '#table-validator';
-export const SNAPSHOT_VALIDATOR_MODULE = '#snapshot-validator';
-
 function validatorSource(schema) {
   const ajv = new Ajv({ allErrors: true, strict: true, code: { source: true, esm: true } });
   return standaloneCode(ajv, ajv.compile(schema));
 }
 
-export function tableValidatorSource(schemaPath) {
-  return validatorSource(JSON.parse(readFileSync(schemaPath, 'utf8')));
-}
-
-/**
- * The snapshot `credits export --to json` writes, without requiring its
- * header: the TypeScript snapshot's object has none. A JSON file's header is
- * required by the reader itself.
- */
-export function snapshotValidatorSource(schemaPath) {
-  const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
-  schema.required = schema.required.filter((key) => key !== 'schema_version' && key !== 'credits_export');
-  return validatorSource(schema);
-}
+const schemaAt = (root, name) => JSON.parse(readFileSync(join(root, 'schema', name), 'utf8'));
 
 /** The generated modules by the name src/ imports them by, for the build and the test runner. */
 export function validatorModules(root) {
   return {
-    [VALIDATOR_MODULE]: () => tableValidatorSource(join(root, 'schema/credits.schema.json')),
-    [SNAPSHOT_VALIDATOR_MODULE]: () => snapshotValidatorSource(join(root, 'schema/export.schema.json')),
+    '#table-validator': () => validatorSource(schemaAt(root, 'credits.schema.json')),
+    // The snapshot `credits export --to json` writes, without requiring its header: the TypeScript
+    // snapshot's object has none. A JSON file's header is required by the reader itself.
+    '#snapshot-validator': () => {
+      const schema = schemaAt(root, 'export.schema.json');
+      schema.required = schema.required.filter((key) => key !== 'schema_version' && key !== 'credits_export');
+      return validatorSource(schema);
+    },
   };
 }
 
@@ -43,7 +33,7 @@ export function validatorPlugin(root) {
   return {
     name: 'table-validator',
     setup(b) {
-      b.onResolve({ filter: /^#(?:table|snapshot)-validator$/ }, (args) => ({ path: args.path, namespace: 'generated' }));
+      b.onResolve({ filter: /^#[a-z-]+-validator$/ }, (args) => (args.path in modules ? { path: args.path, namespace: 'generated' } : undefined));
       b.onLoad({ filter: /.*/, namespace: 'generated' }, (args) => ({ contents: modules[args.path](), resolveDir: root, loader: 'js' }));
     },
   };
