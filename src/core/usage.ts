@@ -277,13 +277,13 @@ export function sortByProjectedShare(customers: CustomerMonth[]): CustomerMonth[
       planned[i] = 1;
       let whole = included.get(c.plan!.included);
       if (whole === undefined) included.set(c.plan!.included, (whole = c.plan!.included.toNumber()));
-      keys[i] = used / whole;
+      // A plan's credits too small for a double (0 as one) leave the order to the exact pass below: never NaN.
+      keys[i] = whole === 0 ? (used === 0 ? 0 : Infinity) : used / whole;
     }
   }
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => planned[b]! - planned[a]! || keys[b]! - keys[a]!);
+  const order = descendingOrder(planned, keys);
   // A float key is within a few units of the last place of the exact ratio: keys closer than this may be in either order.
-  const near = (a: number, b: number) => planned[a] === planned[b] && Math.abs(keys[a]! - keys[b]!) <= 1e-12 * Math.max(keys[a]!, keys[b]!);
+  const near = (a: number, b: number) => planned[a] === planned[b] && (keys[a] === keys[b] || Math.abs(keys[a]! - keys[b]!) <= 1e-12 * Math.max(keys[a]!, keys[b]!));
   const exact = (i: number) => customers[i]!.projectedShare ?? customers[i]!.projected;
   const tie = (a: number, b: number) => {
     const x = customers[a]!;
@@ -300,10 +300,42 @@ export function sortByProjectedShare(customers: CustomerMonth[]): CustomerMonth[
   for (let start = 0; start < n; ) {
     let end = start + 1;
     while (end < n && near(order[end - 1]!, order[end]!)) end++;
-    if (end - start > 1) order.slice(start, end).sort(tie).forEach((i, k) => (order[start + k] = i));
+    if (end - start > 1) order.subarray(start, end).sort(tie);
     start = end;
   }
-  return order.map((i) => customers[i]!);
+  return Array.from(order, (i) => customers[i]!);
+}
+
+/**
+ * Indices with the planned first, each group by key from the largest, equal
+ * keys in index order (keys are never NaN): what a stable sort by (planned, key) gives, from two
+ * native numeric sorts and a binary search per index rather than a
+ * comparator called n log n times (50,000 customers took 35 ms that way).
+ */
+export function descendingOrder(planned: Uint8Array, keys: Float64Array): Int32Array {
+  const n = keys.length;
+  let first = 0;
+  for (let i = 0; i < n; i++) first += planned[i]!;
+  // Negated, so that an ascending sort puts the largest first.
+  const sorted = new Float64Array(n);
+  for (let i = 0, a = 0, b = first; i < n; i++) sorted[planned[i] ? a++ : b++] = -keys[i]!;
+  sorted.subarray(0, first).sort();
+  sorted.subarray(first).sort();
+  const order = new Int32Array(n);
+  // Per first position of a key, how many of its indices are placed.
+  const placed = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const key = -keys[i]!;
+    let lo = planned[i] ? 0 : first;
+    let hi = planned[i] ? first : n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < key) lo = mid + 1;
+      else hi = mid;
+    }
+    order[lo + placed[lo]!++] = i;
+  }
+  return order;
 }
 
 /** Code-point order: the same on every machine, whatever its locale. */

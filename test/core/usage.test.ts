@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../../src/core/decimal.js';
 import { daysFromCivil, instantFromBytes, parseInstant } from '../../src/core/time.js';
-import { type CustomerMonth, type CustomerUse, customerMonth, monthName, monthOf, monthStart, monthWindow, parseMonth, planFit, projectMonth, sortByProjectedShare } from '../../src/core/usage.js';
+import { type CustomerMonth, type CustomerUse, customerMonth, descendingOrder, monthName, monthOf, monthStart, monthWindow, parseMonth, planFit, projectMonth, sortByProjectedShare } from '../../src/core/usage.js';
 import { ladderFrom } from '../../src/core/ladder.js';
 import { ByteKeyMap } from '../../src/io/byte-key-map.js';
 
@@ -86,6 +86,20 @@ describe('customers and plans', () => {
       fc.property(fc.array(fc.tuple(credits, fc.integer({ min: -1, max: 2 })), { maxLength: 40 }), (rows) => {
         const customers = rows.map(([used, plan], i) => customerMonth({ customer: `c${String(i).padStart(3, '0')}`, calls: 1, credits: used, operations: () => [] }, window, new Dec('0.001'), plans[plan]));
         expectSortedByShare(sortByProjectedShare(customers));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('orders indices as a stable sort by planned, then key from the largest, does', () => {
+    // Few distinct keys, so that most are equal; zeros, infinities and keys a hair apart among them.
+    const key = fc.oneof(fc.constantFrom(0, 1, 2.5, 1e300, Infinity, 1 + Number.EPSILON), fc.integer({ min: 0, max: 6 }), fc.double({ min: 0, max: 1e6, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, fc.boolean()), { maxLength: 60 }), (rows) => {
+        const planned = Uint8Array.from(rows, ([, p]) => (p ? 1 : 0));
+        const keys = Float64Array.from(rows, ([k]) => k);
+        const stable = rows.map((_, i) => i).sort((a, b) => planned[b]! - planned[a]! || (keys[b]! > keys[a]! ? 1 : keys[b]! < keys[a]! ? -1 : 0));
+        expect([...descendingOrder(planned, keys)]).toEqual(stable);
       }),
       { numRuns: 500 },
     );
