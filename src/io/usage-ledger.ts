@@ -70,6 +70,22 @@ export class MonthCells {
     this.calls = new Uint32Array(stride * 64);
   }
 
+  /** The cells a worker handed over, taken as they are. */
+  static from(parts: Omit<MonthParts, 'month'>, stride: number): MonthCells {
+    const cells = new MonthCells(0);
+    cells.stride = stride;
+    cells.units = parts.units;
+    cells.calls = parts.calls;
+    if (parts.big.length > 0) cells.big = new Map(parts.big.map(([cell, units]) => [cell, BigInt(units)]));
+    if (parts.extra.length > 0) cells.extra = new Map(parts.extra.map(([cell, value]) => [cell, new D(value)]));
+    return cells;
+  }
+
+  /** Grows the arrays to hold the cells of customer ids below `customers`. */
+  reserve(customers: number): void {
+    if (customers > 0) this.cell(customers - 1, this.stride - 1);
+  }
+
   /** The cell of a customer and operation, the arrays grown to hold it. */
   cell(customer: number, operation: number): number {
     const cell = customer * this.stride + operation;

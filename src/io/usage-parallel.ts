@@ -7,7 +7,7 @@ import { lineBounds, lineStart } from './file-lines.js';
 import { ExactSum } from '../core/exact-sum.js';
 import { detectDelimiter } from './csv.js';
 import { CREDIT_SCALE, type CustomerUsage, type Ledger, type OperationTotals, type UsageOptions, type UsageTotals, MAX_LINE, headerFields, ledgerFrom, newAggregator } from './usage-scan.js';
-import { LedgerBook } from './usage-ledger.js';
+import { LedgerBook, MonthCells } from './usage-ledger.js';
 import { Dec } from '../core/decimal.js';
 import type { PackedCustomers, WorkerResult, WorkerTask } from './usage-worker.js';
 
@@ -25,57 +25,77 @@ export async function readUsageInParallel(path: string, size: number, options: U
   return mergeTotals(path, parts.header, parts.results, options);
 }
 
-/** The same for the ledger of credits usage: each worker's book merged by customer and operation name. */
+/**
+ * The same for the ledger of credits usage: each worker's book merged by
+ * customer and operation name. The first worker's book is taken whole when
+ * its ids are the merged ones; the others' cells are added to it.
+ */
 export async function readLedgerInParallel(path: string, size: number, options: UsageOptions): Promise<Ledger | undefined> {
   const parts = await readInParallel(path, size, options);
   if (parts === undefined) return undefined;
   const aggregator = newAggregator(path, parts.header, options);
+  const ledgers = parts.results.filter((r) => r.kind === 'ledger');
   const book = new LedgerBook(CREDIT_SCALE);
   const customers: string[] = [];
   const customerIds = new Map<string, number>();
   const operations: string[] = [];
   const operationIds = new Map<string, number>();
-  const idOf = (names: string[], ids: Map<string, number>, name: string) => {
-    let id = ids.get(name);
-    if (id === undefined) {
-      ids.set(name, (id = names.length));
-      names.push(name);
-    }
-    return id;
-  };
+  const idsOf = (names: readonly string[], into: string[], ids: Map<string, number>) =>
+    Int32Array.from(names, (name) => {
+      let id = ids.get(name);
+      if (id === undefined) {
+        ids.set(name, (id = into.length));
+        into.push(name);
+      }
+      return id;
+    });
   let rows = 0;
   let skipped = 0;
   let latest: number | undefined;
   let earliest: number | undefined;
-  for (const result of parts.results) {
-    if (result.kind !== 'ledger') continue;
+  for (const [k, result] of ledgers.entries()) {
     if (result.earliest !== undefined && (earliest === undefined || result.earliest < earliest)) earliest = result.earliest;
+    if (result.latest !== undefined && (latest === undefined || result.latest > latest)) latest = result.latest;
     rows += result.rows;
     skipped += result.skipped;
-    if (result.latest !== undefined && (latest === undefined || result.latest > latest)) latest = result.latest;
-    const customerMap = Int32Array.from(result.customers, (name) => idOf(customers, customerIds, name));
-    const operationMap = Int32Array.from(result.operations, (name) => idOf(operations, operationIds, name));
+    const customerMap = idsOf(result.customers, customers, customerIds);
+    const operationMap = idsOf(result.operations, operations, operationIds);
+    if (k === 0 && isIdentity(customerMap) && isIdentity(operationMap)) {
+      // No two of the first worker's names are one (ids written with spaces around them would be): its ids are the merged ones.
+      book.stride = result.book.stride;
+      for (const month of result.book.months) book.months.set(month.month, MonthCells.from(month, result.book.stride));
+      continue;
+    }
     book.widen(operations.length);
+    const stride = result.book.stride;
     for (const month of result.book.months) {
       const into = book.cells(month.month);
-      const stride = result.book.stride;
-      const big = new Map(month.big);
-      const extra = new Map(month.extra);
-      for (let cell = 0; cell < month.calls.length; cell++) {
-        const calls = month.calls[cell]!;
-        if (calls === 0) continue;
-        const customer = Math.floor(cell / stride);
-        const at = into.cell(customerMap[customer]!, operationMap[cell - customer * stride]!);
-        into.calls[at]! += calls;
-        into.addUnits(at, month.units[cell]!);
-        const spilled = big.get(cell);
-        if (spilled !== undefined) into.addBig(at, BigInt(spilled));
-        const decimal = extra.get(cell);
-        if (decimal !== undefined) into.addDecimal(at, new Dec(decimal));
+      into.reserve(customers.length);
+      const { calls, units } = month;
+      const intoCalls = into.calls;
+      const span = Math.min(customerMap.length, calls.length / stride);
+      for (let customer = 0, from = 0; customer < span; customer++, from += stride) {
+        const base = customerMap[customer]! * into.stride;
+        for (let op = 0; op < stride; op++) {
+          const n = calls[from + op]!;
+          if (n === 0) continue;
+          const at = base + operationMap[op]!;
+          intoCalls[at]! += n;
+          into.addUnits(at, units[from + op]!);
+        }
       }
+      // Sums past a Number and values of more places are sparse: added by the cells they are in.
+      const target = (cell: number) => customerMap[Math.floor(cell / stride)]! * into.stride + operationMap[cell % stride]!;
+      for (const [cell, spilled] of month.big) into.addBig(target(cell), BigInt(spilled));
+      for (const [cell, decimal] of month.extra) into.addDecimal(target(cell), new Dec(decimal));
     }
   }
   return ledgerFrom(path, rows, skipped, aggregator.index.credits >= 0, latest, book, customers, operations, earliest, true);
+}
+
+function isIdentity(map: Int32Array): boolean {
+  for (let i = 0; i < map.length; i++) if (map[i] !== i) return false;
+  return true;
 }
 
 interface ParallelParts {

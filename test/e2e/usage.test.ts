@@ -193,7 +193,7 @@ describe('credits usage: the figures', () => {
 describe('credits usage on a log the reader threads share', () => {
   it('gives what the in-order reader gives from stdin: every month, customer and operation merged exactly', () => {
     // Over 16 MiB, so a file is read by threads (on a machine with two CPUs) and stdin in order. Two months; ids that differ only
-    // by spaces (one customer); credits of more places than the reader's units, and calls large enough to spill past them.
+    // by spaces (one customer), and so do operations; credits of more places than the reader's units, and calls large enough to spill past them.
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const lines = ['timestamp,customer_id,operation,credits_consumed'];
@@ -204,8 +204,9 @@ describe('credits usage on a log the reader threads share', () => {
       const pick = random();
       // One customer's calls of 10^9 credits sum past the units a cell holds in a Number; 4·10^9 is past them in one call.
       const whale = pick < 0.002;
-      const customer = whale ? 'cust_1' : n % 97 === 0 ? ` cust_${n} ` : `cust_${n}`;
-      const operation = whale ? 'ai_analysis' : ['basic_resize', 'ai_analysis', 'video_processing', 'image_upload'][Math.floor(random() * 4)]!;
+      // Every 97th customer's id is written both ways, all through the file, so that each thread meets both spellings.
+      const customer = whale ? 'cust_1' : n % 97 === 0 && random() < 0.5 ? ` cust_${n} ` : `cust_${n}`;
+      const operation = whale ? 'ai_analysis' : ['basic_resize', 'ai_analysis', 'video_processing', 'image_upload', ' image_upload '][Math.floor(random() * 5)]!;
       const credits = whale ? '1000000000' : pick < 0.003 ? '4000000000' : pick < 0.01 ? (random() * 10).toFixed(9) : String(1 + Math.floor(random() * 500));
       lines.push(`${at},${customer},${operation},${credits}`);
     }
