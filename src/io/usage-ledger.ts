@@ -48,8 +48,8 @@ export class LedgerBook {
 
 export interface MonthParts {
   month: number;
-  units: Float64Array;
-  calls: Uint32Array;
+  /** Per cell, its credits in units then its calls (MonthCells.sums). */
+  sums: Float64Array;
   big: [number, string][];
   extra: [number, string][];
 }
@@ -59,26 +59,34 @@ export interface LedgerParts {
   months: MonthParts[];
 }
 
+/**
+ * A month's cells. A cell's credits units and its calls sit side by side
+ * (sums[2 × cell] and sums[2 × cell + 1]), so that a call touches one place
+ * in memory: with 50,000 customers the cells are megabytes, past what the
+ * cache holds, and each place a call touches costs a trip to memory.
+ */
 export class MonthCells {
-  units: Float64Array;
-  calls: Uint32Array;
+  sums: Float64Array;
   big: Map<number, bigint> | undefined;
   extra: Map<number, Dec> | undefined;
 
   constructor(public stride: number) {
-    this.units = new Float64Array(stride * 64);
-    this.calls = new Uint32Array(stride * 64);
+    this.sums = new Float64Array(2 * stride * 64);
   }
 
   /** The cells a worker handed over, taken as they are. */
   static from(parts: Omit<MonthParts, 'month'>, stride: number): MonthCells {
     const cells = new MonthCells(0);
     cells.stride = stride;
-    cells.units = parts.units;
-    cells.calls = parts.calls;
+    cells.sums = parts.sums;
     if (parts.big.length > 0) cells.big = new Map(parts.big.map(([cell, units]) => [cell, BigInt(units)]));
     if (parts.extra.length > 0) cells.extra = new Map(parts.extra.map(([cell, value]) => [cell, new D(value)]));
     return cells;
+  }
+
+  /** How many cells there are room for: a multiple of the stride. */
+  get size(): number {
+    return this.sums.length / 2;
   }
 
   /** Grows the arrays to hold the cells of customer ids below `customers`. */
@@ -89,25 +97,32 @@ export class MonthCells {
   /** The cell of a customer and operation, the arrays grown to hold it. */
   cell(customer: number, operation: number): number {
     const cell = customer * this.stride + operation;
-    if (cell >= this.units.length) {
-      const length = Math.max(this.units.length * 2, (customer + 1) * this.stride);
-      const units = new Float64Array(length);
-      units.set(this.units);
-      const calls = new Uint32Array(length);
-      calls.set(this.calls);
-      this.units = units;
-      this.calls = calls;
+    if (2 * cell >= this.sums.length) {
+      const sums = new Float64Array(Math.max(this.sums.length * 2, 2 * (customer + 1) * this.stride));
+      sums.set(this.sums);
+      this.sums = sums;
     }
     return cell;
   }
 
-  /** `units`: a non-negative integer under SAFE_UNITS. */
-  addUnits(cell: number, units: number): void {
-    const total = this.units[cell]! + units;
+  calls(cell: number): number {
+    return this.sums[2 * cell + 1]!;
+  }
+
+  /** The cell's credits in integer units, less what spilled into `big` and `extra`. */
+  units(cell: number): number {
+    return this.sums[2 * cell]!;
+  }
+
+  /** `calls` calls adding `units` (a non-negative integer under SAFE_UNITS). */
+  add(cell: number, calls: number, units: number): void {
+    const { sums } = this;
+    sums[2 * cell + 1]! += calls;
+    const total = sums[2 * cell]! + units;
     if (total > SAFE_UNITS) {
       this.addBig(cell, BigInt(total));
-      this.units[cell] = 0;
-    } else this.units[cell] = total;
+      sums[2 * cell] = 0;
+    } else sums[2 * cell] = total;
   }
 
   addBig(cell: number, units: bigint): void {
@@ -115,7 +130,9 @@ export class MonthCells {
     this.big.set(cell, (this.big.get(cell) ?? 0n) + units);
   }
 
-  addDecimal(cell: number, value: Dec): void {
+  /** A call whose credits fit no unit. */
+  addDecimal(cell: number, calls: number, value: Dec): void {
+    this.sums[2 * cell + 1]! += calls;
     this.extra ??= new Map();
     this.extra.set(cell, (this.extra.get(cell) ?? ZERO).plus(value));
   }
@@ -123,7 +140,7 @@ export class MonthCells {
   /** A cell's credits, exact. */
   credits(cell: number, scale: number): Dec {
     const big = this.big?.get(cell);
-    const units = this.units[cell]!;
+    const units = this.units(cell);
     const per = 10 ** scale;
     // Whole credits, the usual case, need no division.
     let credits: Dec;
@@ -134,26 +151,20 @@ export class MonthCells {
   }
 
   restride(stride: number): void {
-    const customers = Math.ceil(this.units.length / this.stride);
-    const units = new Float64Array(customers * stride);
-    const calls = new Uint32Array(customers * stride);
+    const customers = this.size / this.stride;
+    const sums = new Float64Array(2 * customers * stride);
     const move = <V>(map: Map<number, V> | undefined) =>
       map && new Map([...map].map(([cell, v]) => [Math.floor(cell / this.stride) * stride + (cell % this.stride), v] as const));
-    for (let c = 0; c < customers; c++) {
-      units.set(this.units.subarray(c * this.stride, (c + 1) * this.stride), c * stride);
-      calls.set(this.calls.subarray(c * this.stride, (c + 1) * this.stride), c * stride);
-    }
+    for (let c = 0; c < customers; c++) sums.set(this.sums.subarray(2 * c * this.stride, 2 * (c + 1) * this.stride), 2 * c * stride);
     this.big = move(this.big);
     this.extra = move(this.extra);
-    this.units = units;
-    this.calls = calls;
+    this.sums = sums;
     this.stride = stride;
   }
 
   parts(): Omit<MonthParts, 'month'> {
     return {
-      units: this.units,
-      calls: this.calls,
+      sums: this.sums,
       big: [...(this.big ?? [])].map(([cell, v]) => [cell, v.toString()]),
       extra: [...(this.extra ?? [])].map(([cell, v]) => [cell, v.toFixed()]),
     };

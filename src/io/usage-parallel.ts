@@ -71,23 +71,19 @@ export async function readLedgerInParallel(path: string, size: number, options: 
     for (const month of result.book.months) {
       const into = book.cells(month.month);
       into.reserve(customers.length);
-      const { calls, units } = month;
-      const intoCalls = into.calls;
-      const span = Math.min(customerMap.length, calls.length / stride);
-      for (let customer = 0, from = 0; customer < span; customer++, from += stride) {
+      const { sums } = month;
+      const span = Math.min(customerMap.length, sums.length / 2 / stride);
+      for (let customer = 0, from = 0; customer < span; customer++, from += 2 * stride) {
         const base = customerMap[customer]! * into.stride;
         for (let op = 0; op < stride; op++) {
-          const n = calls[from + op]!;
-          if (n === 0) continue;
-          const at = base + operationMap[op]!;
-          intoCalls[at]! += n;
-          into.addUnits(at, units[from + op]!);
+          const calls = sums[from + 2 * op + 1]!;
+          if (calls !== 0) into.add(base + operationMap[op]!, calls, sums[from + 2 * op]!);
         }
       }
       // Sums past a Number and values of more places are sparse: added by the cells they are in.
       const target = (cell: number) => customerMap[Math.floor(cell / stride)]! * into.stride + operationMap[cell % stride]!;
       for (const [cell, spilled] of month.big) into.addBig(target(cell), BigInt(spilled));
-      for (const [cell, decimal] of month.extra) into.addDecimal(target(cell), new Dec(decimal));
+      for (const [cell, decimal] of month.extra) into.addDecimal(target(cell), 0, new Dec(decimal));
     }
   }
   return ledgerFrom(path, rows, skipped, aggregator.index.credits >= 0, latest, book, customers, operations, earliest, true);

@@ -562,18 +562,17 @@ export class Aggregator {
     const cell = cells.cell(customer, known.id);
     if (index.credits >= 0) {
       const value = this.read(buf, index.credits, CREDIT_SCALE, line, 'credits_consumed', fast);
-      if (typeof value === 'number') cells.addUnits(cell, value);
-      else cells.addDecimal(cell, value);
+      if (typeof value === 'number') cells.add(cell, 1, value);
+      else cells.addDecimal(cell, 1, value);
     } else {
       if (known.byHour === undefined) {
         throw new InputError(this.file, `operation: "${op.operation}" is not in the table, and the log has no credits_consumed column to charge it by; add it to the table or give the column`, { line, column: index.operation + 1 });
       }
       const hour = Math.floor((at - day * DAY_MS) / 3_600_000);
       const units = known.unitsByHour![hour]!;
-      if (units >= 0) cells.addUnits(cell, units);
-      else cells.addDecimal(cell, known.byHour[hour]!);
+      if (units >= 0) cells.add(cell, 1, units);
+      else cells.addDecimal(cell, 1, known.byHour[hour]!);
     }
-    cells.calls[cell]!++;
     op.calls++;
     this.rows++;
     if (this.latest === undefined || at > this.latest) this.latest = at;
@@ -872,7 +871,7 @@ export function ledgerFrom(
             const target = opIndex.get(operations[o]!);
             if (target === undefined) continue;
             const cell = c * cells.stride + o;
-            if (cell < cells.calls.length) calls[(at * buckets + b) * ops + target]! += cells.calls[cell]!;
+            if (cell < cells.size) calls[(at * buckets + b) * ops + target]! += cells.calls(cell);
           }
         });
       }
@@ -881,7 +880,7 @@ export function ledgerFrom(
     customersIn(month) {
       const cells = book.months.get(month);
       if (!cells) return [];
-      const span = Math.min(customers.length, Math.ceil(cells.units.length / cells.stride));
+      const span = Math.min(customers.length, cells.size / cells.stride);
       // Ids by name: names that differ only by surrounding spaces are one customer (a merged ledger's are one each already).
       let idsByName: Iterable<[string, number[]]>;
       if (uniqueNames) idsByName = Array.from({ length: span }, (_, c): [string, number[]] => [customers[c]!, [c]]);
@@ -902,8 +901,8 @@ export function ledgerFrom(
         for (const c of ids) {
           for (let o = 0; o < operations.length; o++) {
             const cell = c * cells.stride + o;
-            calls += cells.calls[cell]!;
-            units += cells.units[cell]!;
+            calls += cells.calls(cell);
+            units += cells.units(cell);
             if (cells.big?.has(cell) || cells.extra?.has(cell)) exact = false;
           }
         }
@@ -913,7 +912,7 @@ export function ledgerFrom(
           for (const c of ids) {
             for (let o = 0; o < operations.length; o++) {
               const cell = c * cells.stride + o;
-              const n = cells.calls[cell]!;
+              const n = cells.calls(cell);
               if (n === 0) continue;
               const operation = operations[o]!;
               const credits = cells.credits(cell, book.scale);

@@ -130,7 +130,7 @@ if (parentPort) {
   // A ledger's arrays are moved to the main thread, not copied.
   const transfers = (result: WorkerResult): ArrayBuffer[] =>
     result.kind === 'ledger'
-      ? result.book.months.flatMap((m) => [m.units.buffer as ArrayBuffer, m.calls.buffer as ArrayBuffer])
+      ? result.book.months.map((m) => m.sums.buffer as ArrayBuffer)
       : result.kind === 'totals'
         ? result.operations.flatMap((o) => [o.customers.ids.buffer as ArrayBuffer, o.customers.calls.buffer as ArrayBuffer, o.customers.small.buffer as ArrayBuffer])
         : [];
