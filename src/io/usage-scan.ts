@@ -10,7 +10,7 @@ import { ExactSum, SAFE_UNITS } from '../core/exact-sum.js';
 import { type DecimalMark, localeHint, readNumber } from '../core/numbers.js';
 import { instantFromBytes, parseInstant } from '../core/time.js';
 import { Dec as D } from '../core/decimal.js';
-import { LedgerBook } from './usage-ledger.js';
+import { LedgerBook, type MonthCells } from './usage-ledger.js';
 import { PairTable } from './pair-table.js';
 import { TOKEN_ALIASES, TOKEN_PRICES as TOKEN_COLUMNS } from '../core/tokens.js';
 
@@ -132,7 +132,14 @@ export interface LedgerCustomer {
   credits: Dec;
   /** The credits as integer units of 10^-places, when they were summed so exactly. */
   units?: Units;
-  operations(): { operation: string; calls: number; credits: Dec }[];
+  operations(): OperationUse[];
+}
+
+/** A customer's calls and credits of one operation in a month. */
+interface OperationUse {
+  operation: string;
+  calls: number;
+  credits: Dec;
 }
 
 export interface Ledger {
@@ -677,23 +684,63 @@ export class Aggregator {
   }
 }
 
-/** A customer's month summed in integer units: its credits become a decimal only when read. */
-class UnitsCustomer implements LedgerCustomer {
-  private made: Dec | undefined;
-  readonly units: Units;
+/** Where a month's customers come from: the cells, and the names of the operations their columns are. */
+interface MonthSource {
+  cells: MonthCells;
+  operations: readonly string[];
+  scale: number;
+}
+
+/** A customer's calls and credits by operation, from the cells of each of its ids (one, unless its name was written two ways). */
+function operationsOf(source: MonthSource, ids: number | readonly number[]): OperationUse[] {
+  const { cells, operations, scale } = source;
+  const ops = new Map<string, OperationUse>();
+  for (const c of typeof ids === 'number' ? [ids] : ids) {
+    for (let o = 0; o < operations.length; o++) {
+      const cell = c * cells.stride + o;
+      const n = cells.calls(cell);
+      if (n === 0) continue;
+      const operation = operations[o]!;
+      const credits = cells.credits(cell, scale);
+      const seen = ops.get(operation);
+      if (seen) {
+        seen.calls += n;
+        seen.credits = seen.credits.plus(credits);
+      } else ops.set(operation, { operation, calls: n, credits });
+    }
+  }
+  return [...ops.values()];
+}
+
+/**
+ * A customer's month summed in integer units, which it is itself (count and
+ * places): its credits become a decimal, and its operations a list, only when
+ * read. One object a customer, for 50,000 of them.
+ */
+class UnitsCustomer implements LedgerCustomer, Units {
+  private made: Dec | undefined = undefined;
+  readonly places: number;
   constructor(
     readonly customer: string,
     readonly calls: number,
-    private readonly count: number,
-    scale: number,
-    readonly operations: LedgerCustomer['operations'],
+    readonly count: number,
+    private readonly source: MonthSource,
+    private readonly ids: number | readonly number[],
   ) {
-    this.units = { count, places: scale };
+    this.places = source.scale;
+  }
+
+  get units(): Units {
+    return this;
   }
 
   get credits(): Dec {
-    const per = 10 ** this.units.places;
+    const per = 10 ** this.places;
     return (this.made ??= this.count % per === 0 ? new D(this.count / per) : new D(this.count).dividedBy(per));
+  }
+
+  operations(): OperationUse[] {
+    return operationsOf(this.source, this.ids);
   }
 }
 
@@ -880,25 +927,14 @@ export function ledgerFrom(
     customersIn(month) {
       const cells = book.months.get(month);
       if (!cells) return [];
+      const source: MonthSource = { cells, operations, scale: book.scale };
       const span = Math.min(customers.length, cells.size / cells.stride);
-      // Ids by name: names that differ only by surrounding spaces are one customer (a merged ledger's are one each already).
-      let idsByName: Iterable<[string, number[]]>;
-      if (uniqueNames) idsByName = Array.from({ length: span }, (_, c): [string, number[]] => [customers[c]!, [c]]);
-      else {
-        const byName = new Map<string, number[]>();
-        for (let c = 0; c < span; c++) {
-          const ids = byName.get(customers[c]!);
-          if (ids) ids.push(c);
-          else byName.set(customers[c]!, [c]);
-        }
-        idsByName = byName;
-      }
       const result: LedgerCustomer[] = [];
-      for (const [customer, ids] of idsByName) {
+      const add = (customer: string, ids: number | readonly number[]) => {
         let calls = 0;
         let units = 0;
         let exact = true;
-        for (const c of ids) {
+        for (const c of typeof ids === 'number' ? [ids] : ids) {
           for (let o = 0; o < operations.length; o++) {
             const cell = c * cells.stride + o;
             calls += cells.calls(cell);
@@ -906,28 +942,24 @@ export function ledgerFrom(
             if (cells.big?.has(cell) || cells.extra?.has(cell)) exact = false;
           }
         }
-        if (calls === 0) continue;
-        const byOperation = () => {
-          const ops = new Map<string, { operation: string; calls: number; credits: Dec }>();
-          for (const c of ids) {
-            for (let o = 0; o < operations.length; o++) {
-              const cell = c * cells.stride + o;
-              const n = cells.calls(cell);
-              if (n === 0) continue;
-              const operation = operations[o]!;
-              const credits = cells.credits(cell, book.scale);
-              const seen = ops.get(operation);
-              if (seen) {
-                seen.calls += n;
-                seen.credits = seen.credits.plus(credits);
-              } else ops.set(operation, { operation, calls: n, credits });
-            }
-          }
-          return [...ops.values()];
-        };
+        if (calls === 0) return;
         // The total from integer units when they stayed exact (the usual case), else from the operations' exact credits.
-        if (exact && units < SAFE_UNITS) result.push(new UnitsCustomer(customer, calls, units, book.scale, byOperation));
-        else result.push({ customer, calls, credits: byOperation().reduce((total, o) => total.plus(o.credits), new D(0)), operations: byOperation });
+        if (exact && units < SAFE_UNITS) result.push(new UnitsCustomer(customer, calls, units, source, ids));
+        else {
+          const byOperation = () => operationsOf(source, ids);
+          result.push({ customer, calls, credits: byOperation().reduce((total, o) => total.plus(o.credits), new D(0)), operations: byOperation });
+        }
+      };
+      // A merged ledger has one id a name; else names that differ only by surrounding spaces are one customer.
+      if (uniqueNames) for (let c = 0; c < span; c++) add(customers[c]!, c);
+      else {
+        const byName = new Map<string, number[]>();
+        for (let c = 0; c < span; c++) {
+          const ids = byName.get(customers[c]!);
+          if (ids) ids.push(c);
+          else byName.set(customers[c]!, [c]);
+        }
+        for (const [customer, ids] of byName) add(customer, ids);
       }
       return result;
     },
