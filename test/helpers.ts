@@ -36,6 +36,8 @@ export function credits(args: readonly string[], options: { cwd?: string; input?
     env: childEnv(options.env),
     encoding: 'utf8',
     timeout: 60_000,
+    // Documents of tens of thousands of customers run to megabytes.
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

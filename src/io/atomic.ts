@@ -39,7 +39,7 @@ async function removeStale(path: string): Promise<void> {
  * and the temporary file is renamed over the target. An existing file's mode
  * is kept. Concurrent writers each rename a whole file; the last one wins.
  */
-export async function writeFileAtomic(path: string, content: string | Iterable<string>): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Iterable<string> | AsyncIterable<string | Uint8Array>): Promise<void> {
   await removeStale(path);
   const temporary = temporaryName(path);
   const mode = await stat(path).then(
@@ -50,6 +50,7 @@ export async function writeFileAtomic(path: string, content: string | Iterable<s
     const handle = await open(temporary, 'wx', mode);
     try {
       if (typeof content === 'string') await handle.writeFile(content, 'utf8');
+      else if (Symbol.asyncIterator in content) for await (const piece of content) await (typeof piece === 'string' ? handle.write(piece, null, 'utf8') : handle.writeFile(piece));
       else for (const piece of content) await handle.write(piece, null, 'utf8');
       await handle.sync();
     } finally {

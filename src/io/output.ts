@@ -4,14 +4,18 @@ import type { Ui } from '../ui.js';
 import { writeFileAtomic } from './atomic.js';
 import { STDIN } from './source.js';
 
+/** A document: text, or pieces of text or UTF-8 bytes that join to it (made as they are asked for, or as other threads finish them). */
+export type Document = string | Iterable<string> | AsyncIterable<string | Uint8Array>;
+
 /**
  * Puts a command's document where the user asked: on stdout for "-" (or no
  * path), else in the file, atomically, saying so on stderr.
  */
-export async function writeOutput(path: string | undefined, text: string | Iterable<string>, ui: Pick<Ui, 'err'>): Promise<void> {
+export async function writeOutput(path: string | undefined, text: Document, ui: Pick<Ui, 'err'>): Promise<void> {
   if (path === undefined || path === STDIN) {
     // A document in pieces is written a piece at a time, as each is made, never joined into one string.
     if (typeof text === 'string') process.stdout.write(text);
+    else if (Symbol.asyncIterator in text) for await (const piece of text) process.stdout.write(piece);
     else for (const piece of text) process.stdout.write(piece);
     return;
   }

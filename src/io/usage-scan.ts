@@ -9,6 +9,7 @@ import type { Dec, Units } from '../core/decimal.js';
 import { ExactSum, SAFE_UNITS } from '../core/exact-sum.js';
 import { type DecimalMark, localeHint, readNumber } from '../core/numbers.js';
 import { instantFromBytes, parseInstant } from '../core/time.js';
+import { UnitsUse } from '../core/units-use.js';
 import { Dec as D } from '../core/decimal.js';
 import { LedgerBook, type MonthCells } from './usage-ledger.js';
 import { PairTable } from './pair-table.js';
@@ -712,34 +713,19 @@ function operationsOf(source: MonthSource, ids: number | readonly number[]): Ope
   return [...ops.values()];
 }
 
-/**
- * A customer's month summed in integer units, which it is itself (count and
- * places): its credits become a decimal, and its operations a list, only when
- * read. One object a customer, for 50,000 of them.
- */
-class UnitsCustomer implements LedgerCustomer, Units {
-  private made: Dec | undefined = undefined;
-  readonly places: number;
+/** A customer's month summed in integer units, its operations listed from the month's cells when read: one object a customer, for 50,000 of them. */
+class UnitsCustomer extends UnitsUse implements LedgerCustomer {
   constructor(
-    readonly customer: string,
-    readonly calls: number,
-    readonly count: number,
+    customer: string,
+    calls: number,
+    count: number,
     private readonly source: MonthSource,
     private readonly ids: number | readonly number[],
   ) {
-    this.places = source.scale;
+    super(customer, calls, count, source.scale);
   }
 
-  get units(): Units {
-    return this;
-  }
-
-  get credits(): Dec {
-    const per = 10 ** this.places;
-    return (this.made ??= this.count % per === 0 ? new D(this.count / per) : new D(this.count).dividedBy(per));
-  }
-
-  operations(): OperationUse[] {
+  override operations(): OperationUse[] {
     return operationsOf(this.source, this.ids);
   }
 }

@@ -1,4 +1,7 @@
-import { type Dec, ONE, ZERO, unitsText } from '../core/decimal.js';
+import { type Dec, ONE, ZERO } from '../core/decimal.js';
+import { rowPieces } from './usage-rows.js';
+
+export { customerRowText } from './usage-rows.js';
 import { percent } from '../core/design.js';
 import { type CustomerMonth, type PlanFit, breakdown } from '../core/usage.js';
 import type { Style } from '../ui.js';
@@ -159,54 +162,6 @@ export function customerJson(c: CustomerMonth, operations: boolean) {
   };
 }
 
-const ROW = '\n      ';
-const sixPlaces = (value: Dec | undefined) => (value === undefined ? 'null' : value.toDecimalPlaces(6).toFixed());
-/** The row's fixed text, made once: a template re-made for each of 50,000 rows costs a string a key. */
-const KEY = {
-  customer: `{${ROW}"customer": `,
-  plan: `,${ROW}"plan": `,
-  included: `,${ROW}"included": `,
-  calls: `,${ROW}"calls": `,
-  used: `,${ROW}"used": `,
-  projected: `,${ROW}"projected": `,
-  usedShare: `,${ROW}"used_share": `,
-  projectedShare: `,${ROW}"projected_share": `,
-  overage: `,${ROW}"projected_overage": `,
-  overageMoney: `,${ROW}"projected_overage_money": `,
-};
-/** A customer without a plan has none of the plan's figures. */
-const NO_PLAN_FIGURES = `${KEY.usedShare}null${KEY.projectedShare}null${KEY.overage}null${KEY.overageMoney}null`;
-/** The two flags and the row's end, by will_exceed × 2 + under_tenth. */
-const FLAGS = [false, true].flatMap((exceed) => [false, true].map((under) => `,${ROW}"will_exceed": ${exceed},${ROW}"under_tenth": ${under}\n    }`));
-
-/**
- * customerJson(c, false) as the JSON writer writes it in the customers array,
- * from text made once: a document of 50,000 customers spends its time here.
- */
-export function customerRowText(c: CustomerMonth): string {
-  // Pieces added with +, which the batch's join then flattens at once.
-  const figures =
-    c.usedShare === undefined && c.projectedShare === undefined && c.overage === undefined && c.overageMoney === undefined
-      ? NO_PLAN_FIGURES
-      : KEY.usedShare + sixPlaces(c.usedShare) + KEY.projectedShare + sixPlaces(c.projectedShare) + KEY.overage + sixPlaces(c.overage) + KEY.overageMoney + sixPlaces(c.overageMoney);
-  return (
-    KEY.customer +
-    JSON.stringify(c.customer) +
-    KEY.plan +
-    (c.plan ? JSON.stringify(c.plan.name) : 'null') +
-    KEY.included +
-    (c.plan ? c.plan.included.toFixed() : 'null') +
-    KEY.calls +
-    String(c.calls) +
-    KEY.used +
-    (c.usedUnits ? unitsText(c.usedUnits) : c.used.toFixed()) +
-    KEY.projected +
-    (c.projectedText ? c.projectedText(6) : sixPlaces(c.projected)) +
-    figures +
-    FLAGS[(c.willExceed ? 2 : 0) + (c.underTenth ? 1 : 0)]!
-  );
-}
-
 export function renderUsageJson(report: UsageReport): string {
   return [...usageJsonPieces(report)].join('');
 }
@@ -220,6 +175,19 @@ const ROWS_AT = '\u0000rows\u0000';
  * held as one string of 17 MB, nor copied into the document around them.
  */
 export function* usageJsonPieces(report: UsageReport): Generator<string> {
+  const frame = usageJsonFrame(report);
+  yield frame.head;
+  if (frame.rows === undefined) return;
+  yield* rowPieces(report.customers, 0, report.customers.length);
+  yield frame.tail;
+}
+
+/**
+ * The document around the customers' rows: `head` then the rows (when
+ * `rows` is set, each written by customerRowText and separated by
+ * ROW_SEPARATOR) then `tail`. Without rows, `head` is the whole document.
+ */
+export function usageJsonFrame(report: UsageReport): { head: string; rows?: true; tail: string } {
   const writer = new JsonWriter();
   const rows = !report.customer && report.customers.length > 0;
   const document = writer.text({
@@ -245,17 +213,9 @@ export function* usageJsonPieces(report: UsageReport): Generator<string> {
       recommendation: f.recommendation ? { reason: f.recommendation.reason, included: f.recommendation.included, text: f.recommendation.text } : null,
     })),
   });
-  if (!rows) {
-    yield `${document}\n`;
-    return;
-  }
+  if (!rows) return { head: `${document}\n`, tail: '' };
   const at = document.indexOf(ROWS_AT);
-  yield `${document.slice(0, at)}[\n    `;
-  const batch = 1000;
-  for (let i = 0; i < report.customers.length; i += batch) {
-    yield `${i === 0 ? '' : ',\n    '}${report.customers.slice(i, i + batch).map(customerRowText).join(',\n    ')}`;
-  }
-  yield `\n  ]${document.slice(at + ROWS_AT.length)}\n`;
+  return { head: `${document.slice(0, at)}[\n    `, rows: true, tail: `\n  ]${document.slice(at + ROWS_AT.length)}\n` };
 }
 
 export function renderUsageMarkdown(report: UsageReport): string {

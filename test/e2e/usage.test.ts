@@ -234,6 +234,56 @@ describe('credits usage on a log the reader threads share', () => {
   }, 60_000);
 });
 
+describe('credits usage: a document of many customers, its rows written on two threads', () => {
+  it('is every customer exactly, in order, whichever thread wrote which row, and the same when the second thread dies', () => {
+    // 25,000 customers, past the 20,000 from which rows are written on two threads; names of other scripts, quotes and
+    // commas among them. Half of October has passed at --now, so each projection is twice what was used.
+    const lines = ['timestamp,customer_id,operation,credits_consumed'];
+    const used = new Map<string, { calls: number; credits: Decimal }>();
+    const start = Date.UTC(2026, 9, 1);
+    for (let i = 0; i < 25_000; i++) {
+      const name = i % 1000 === 7 ? `kunde_ü_${i}` : i % 997 === 3 ? `acme "${i}", ltd` : `cust_${i}`;
+      const field = name.includes('"') ? `"${name.replaceAll('"', '""')}"` : name;
+      for (let k = 0; k < 1 + (i % 3); k++) {
+        const credits = k === 2 ? '0.125' : String(1 + ((i * 37 + k * 11) % 500));
+        lines.push(`${new Date(start + ((i * 7919 + k * 104_729) % (15 * 86_400_000))).toISOString()},${field},basic_resize,${credits}`);
+        const seen = used.get(name) ?? { calls: 0, credits: new Decimal(0) };
+        used.set(name, { calls: seen.calls + 1, credits: seen.credits.plus(credits) });
+      }
+    }
+    const work = tempDir();
+    copyFileSync(join(dir, 'credits.yaml'), join(work, 'credits.yaml'));
+    writeFileSync(join(work, 'many.csv'), `${lines.join('\n')}\n`);
+    const flags = ['usage', 'many.csv', '--month', '2026-10', '--now', '2026-10-16T12:00:00Z', '--json'];
+    const run = credits(flags, { cwd: work });
+    expect(run.code, run.stderr).toBe(0);
+    const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const expected = [...used]
+      .sort(([a, x], [b, y]) => y.credits.comparedTo(x.credits) || byName(a, b))
+      .map(([customer, { calls, credits }]) => ({
+        customer,
+        plan: null,
+        included: null,
+        calls,
+        used: credits.toNumber(),
+        projected: credits.times(2).toNumber(),
+        used_share: null,
+        projected_share: null,
+        projected_overage: null,
+        projected_overage_money: null,
+        will_exceed: false,
+        under_tenth: false,
+      }));
+    expect(JSON.parse(run.stdout).customers).toEqual(expected);
+    // The same bytes to a file, and from this thread alone when the second one dies without a word.
+    expect(credits([...flags, '-o', 'many.json'], { cwd: work }).code).toBe(0);
+    expect(readFileSync(join(work, 'many.json'), 'utf8')).toBe(run.stdout);
+    const alone = credits(flags, { cwd: work, env: { CREDITS_TEST_ROWS_WORKER_EXIT: '1' } });
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(alone.stdout).toBe(run.stdout);
+  }, 60_000);
+});
+
 describe('credits usage: bad input is exit 2 with file, line and column', () => {
   const cases: [string, string[], string | RegExp][] = [
     ['an unknown customer', ['usage', 'november.csv', '--customer', 'nobody'], '--customer nobody: no calls in 2026-11 in november.csv'],
