@@ -92,10 +92,11 @@ export function rowTask(customers: readonly CustomerMonth[], window: MonthWindow
   const lengths = new Int32Array(customers.length);
   const calls = new Float64Array(customers.length);
   const counts = new Float64Array(customers.length);
-  const names: string[] = [];
-  for (const [i, c] of customers.entries()) {
+  const names: string[] = new Array(customers.length);
+  for (let i = 0; i < customers.length; i++) {
+    const c = customers[i]!;
     if (c.plan !== undefined || c.usedUnits === undefined || c.usedUnits.places !== places) return undefined;
-    names.push(c.customer);
+    names[i] = c.customer;
     lengths[i] = c.customer.length;
     calls[i] = c.calls;
     counts[i] = c.usedUnits.count;
