@@ -22,7 +22,7 @@ export function textTable(head: string[], rows: string[][], alignRight: readonly
     for (const row of rows) table.push(row);
     return table.toString();
   }
-  const lengths = [head, ...rows].map((row) => head.map((_, i) => utils.strlen(row[i] ?? '')));
+  const lengths = [head, ...rows].map((row) => head.map((_, i) => width(row[i] ?? '')));
   const widths = head.map((_, i) => Math.max(...lengths.map((row) => row[i]!)));
   const rule = (left: string, mid: string, right: string) => `${left}${widths.map((w) => '─'.repeat(w + 2)).join(mid)}${right}`;
   const line = (row: string[], at: number) =>
@@ -33,3 +33,10 @@ export function textTable(head: string[], rows: string[][], alignRight: readonly
     }).join('│')}│`;
   return [rule('┌', '┬', '┐'), line(head, 0), ...(rows.length > 0 ? [rule('├', '┼', '┤')] : []), ...rows.map((row, r) => line(row, r + 1)), rule('└', '┴', '┘')].join('\n');
 }
+
+/** A cell's width on the terminal: its length when it is printable ASCII (most cells), else as cli-table3 measures it. */
+function width(cell: string): number {
+  return PRINTABLE_ASCII.test(cell) ? cell.length : utils.strlen(cell);
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
