@@ -3,6 +3,7 @@ import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CliError } from './errors.js';
 import { describeFsError } from './source.js';
+import type { Document } from './output.js';
 
 /** Temporary files are named .<target>.<pid>.<random>.tmp beside their target. */
 function temporaryName(path: string): string {
@@ -39,7 +40,7 @@ async function removeStale(path: string): Promise<void> {
  * and the temporary file is renamed over the target. An existing file's mode
  * is kept. Concurrent writers each rename a whole file; the last one wins.
  */
-export async function writeFileAtomic(path: string, content: string | Iterable<string> | AsyncIterable<string | Uint8Array>): Promise<void> {
+export async function writeFileAtomic(path: string, content: Document): Promise<void> {
   await removeStale(path);
   const temporary = temporaryName(path);
   const mode = await stat(path).then(

@@ -10,6 +10,7 @@ import { ExactSum, SAFE_UNITS } from '../core/exact-sum.js';
 import { type DecimalMark, localeHint, readNumber } from '../core/numbers.js';
 import { instantFromBytes, parseInstant } from '../core/time.js';
 import { UnitsUse } from '../core/units-use.js';
+import type { OperationUse } from '../core/usage.js';
 import { Dec as D } from '../core/decimal.js';
 import { LedgerBook, type MonthCells } from './usage-ledger.js';
 import { PairTable } from './pair-table.js';
@@ -134,13 +135,6 @@ export interface LedgerCustomer {
   /** The credits as integer units of 10^-places, when they were summed so exactly. */
   units?: Units;
   operations(): OperationUse[];
-}
-
-/** A customer's calls and credits of one operation in a month. */
-interface OperationUse {
-  operation: string;
-  calls: number;
-  credits: Dec;
 }
 
 export interface Ledger {
@@ -920,7 +914,9 @@ export function ledgerFrom(
         let calls = 0;
         let units = 0;
         let exact = true;
-        for (const c of typeof ids === 'number' ? [ids] : ids) {
+        const count = typeof ids === 'number' ? 1 : ids.length;
+        for (let k = 0; k < count; k++) {
+          const c = typeof ids === 'number' ? ids : ids[k]!;
           for (let o = 0; o < operations.length; o++) {
             const cell = c * cells.stride + o;
             calls += cells.calls(cell);
