@@ -57,12 +57,18 @@ function digitsAt(bytes: Uint8Array, at: number, count: number): number {
  * on anything else (which the caller hands to parseInstant, surrounding
  * spaces and all).
  */
-export function instantFromBytes(bytes: Uint8Array, start: number, end: number): number {
+export function instantFromBytes(bytes: Uint8Array, start: number, end: number, dates?: DateCache): number {
   if (end - start < 10 || bytes[start + 4] !== 45 || bytes[start + 7] !== 45) return Number.NaN;
-  const year = digitsAt(bytes, start, 4);
-  const month = digitsAt(bytes, start + 5, 2);
-  const day = digitsAt(bytes, start + 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+  let dayStart: number;
+  if (dates !== undefined && dates.holds(bytes, start)) dayStart = dates.dayStart;
+  else {
+    const year = digitsAt(bytes, start, 4);
+    const month = digitsAt(bytes, start + 5, 2);
+    const day = digitsAt(bytes, start + 8, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return Number.NaN;
+    dayStart = daysFromCivil(year, month, day) * DAY_MS;
+    dates?.keep(bytes, start, dayStart);
+  }
   let at = start + 10;
   let ms = 0;
   if (at < end && (bytes[at] === 84 || bytes[at] === 116 || bytes[at] === 32)) {
@@ -109,7 +115,32 @@ export function instantFromBytes(bytes: Uint8Array, start: number, end: number):
     } else return Number.NaN;
   }
   if (at !== end) return Number.NaN;
-  return daysFromCivil(year, month, day) * DAY_MS + ms;
+  return dayStart + ms;
+}
+
+/**
+ * The last valid date (YYYY-MM-DD) instantFromBytes read with this cache, and
+ * its day's first instant: a log in time order has the same date on row after
+ * row, which is then compared rather than read and worked out again.
+ */
+export class DateCache {
+  private readonly date = new Uint8Array(10);
+  private known = false;
+  dayStart = 0;
+
+  /** Whether the ten bytes at `start` are the date kept. */
+  holds(bytes: Uint8Array, start: number): boolean {
+    if (!this.known) return false;
+    const { date } = this;
+    for (let i = 0; i < 10; i++) if (bytes[start + i] !== date[i]) return false;
+    return true;
+  }
+
+  keep(bytes: Uint8Array, start: number, dayStart: number): void {
+    for (let i = 0; i < 10; i++) this.date[i] = bytes[start + i]!;
+    this.dayStart = dayStart;
+    this.known = true;
+  }
 }
 
 function daysInMonth(year: number, month: number): number {

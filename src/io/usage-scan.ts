@@ -8,7 +8,7 @@ import { parse as parseSync } from 'csv-parse/sync';
 import type { Dec, Units } from '../core/decimal.js';
 import { ExactSum, SAFE_UNITS } from '../core/exact-sum.js';
 import { type DecimalMark, localeHint, readNumber } from '../core/numbers.js';
-import { instantFromBytes, parseInstant } from '../core/time.js';
+import { DateCache, instantFromBytes, parseInstant } from '../core/time.js';
 import { UnitsUse } from '../core/units-use.js';
 import type { OperationUse } from '../core/usage.js';
 import { Dec as D } from '../core/decimal.js';
@@ -201,6 +201,8 @@ export class Aggregator {
   readonly book = new LedgerBook(CREDIT_SCALE);
   latest: number | undefined;
   earliest: number | undefined;
+  /** The date of the last timestamp read, so a log in time order reads each date once. */
+  private readonly dates = new DateCache();
   /** The UTC day and month of the last call, so a log in time order works out its month once a day. */
   private lastDay = Number.NaN;
   private lastMonth = 0;
@@ -638,7 +640,7 @@ export class Aggregator {
     const column = this.index.timestamp;
     const start = this.starts[column]!;
     const end = this.ends[column]!;
-    const at = instantFromBytes(buf, start, end);
+    const at = instantFromBytes(buf, start, end, this.dates);
     if (!Number.isNaN(at)) return at;
     const text = buf.toString('utf8', start, end).trim();
     const parsed = parseInstant(text);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../../src/core/decimal.js';
-import { daysFromCivil, instantFromBytes, parseInstant } from '../../src/core/time.js';
+import { DateCache, daysFromCivil, instantFromBytes, parseInstant } from '../../src/core/time.js';
 import { type CustomerMonth, type CustomerUse, customerMonth, descendingOrder, monthName, monthOf, monthStart, monthWindow, parseMonth, planFit, projectMonth, sortByProjectedShare } from '../../src/core/usage.js';
 import { ladderFrom } from '../../src/core/ladder.js';
 import { ByteKeyMap } from '../../src/io/byte-key-map.js';
@@ -182,6 +182,27 @@ describe('instants read from bytes', () => {
     // Years below 100 are years, not 1900 + the year (as Date.UTC would have it).
     expect(parseInstant('0099-12-31T00:00:00Z')).toBe(-59011545600000);
     expect(Number.isNaN(parseInstant('2026-02-29T00:00:00Z'))).toBe(true);
+  });
+
+  it('read a run of timestamps the same with the cache of the last date as without it', () => {
+    // Few dates, so that most rows repeat the last one; invalid ones (30 February, month 13, a letter) among them.
+    const date = fc.constantFrom('2026-10-01', '2026-10-02', '2026-02-30', '2026-13-01', '2026-1x-01', '2024-02-29', '0001-01-01', '2026-10-0');
+    const time = fc.constantFrom('', 'T00:00:00Z', 'T23:59:59.999Z', ' 12:30', 'T05:00:00+01:00', 'T25:00:00Z', 'Tx');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(date, time), { maxLength: 40 }), (rows) => {
+        const dates = new DateCache();
+        // One buffer with every timestamp in it, as a log's chunk has them.
+        const texts = rows.map(([d, t]) => d + t);
+        const buf = bytes(texts.join(','));
+        let at = 0;
+        for (const text of texts) {
+          const cached = instantFromBytes(buf, at, at + text.length, dates);
+          expect(Object.is(cached, read(text)), text).toBe(true);
+          at += text.length + 1;
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('count days as Date.UTC does', () => {
