@@ -29,9 +29,35 @@ export class PairTable {
   readonly big = new Map<number, bigint>();
   readonly extra = new Map<number, Dec>();
   size = 0;
+  /**
+   * Each pair's index + 1 at customer × stride + operation (0: not met yet),
+   * while customers × operations stays under `denseLimit`: a lookup is then
+   * one read, where the hash table above takes a hash and a probe. Past the
+   * limit (50,000 customers of 500 operations) it is dropped, and the hash
+   * table, which holds every pair either way, answers alone.
+   */
+  private dense: Int32Array | undefined = new Int32Array(8 * 256);
+  private denseStride = 8;
+
+  constructor(private readonly denseLimit = 2 ** 22) {}
 
   /** The index of the pair, added when new. */
   index(op: number, customer: number): number {
+    const { dense } = this;
+    if (dense !== undefined && op < this.denseStride) {
+      const at = customer * this.denseStride + op;
+      if (at < dense.length) {
+        const known = dense[at]!;
+        if (known !== 0) return known - 1;
+      }
+    }
+    const pair = this.find(op, customer);
+    this.remember(op, customer, pair);
+    return pair;
+  }
+
+  /** The pair's index in the hash table, added when new. */
+  private find(op: number, customer: number): number {
     if (op >= OP_SPAN) throw new CliError(`a log with more than ${OP_SPAN.toLocaleString('en-US')} operations is past what credits reads by customer`);
     const key = customer * OP_SPAN + op + 1;
     const { slots, mask } = this;
@@ -40,6 +66,30 @@ export class PairTable {
       if (at === key) return slots[2 * i + 1]!;
       if (at === 0) return this.add(key, i);
     }
+  }
+
+  /** Puts a pair in the dense index, growing it (more customers, or a wider stride for more operations) while under the limit. */
+  private remember(op: number, customer: number, pair: number): void {
+    const { dense, denseStride } = this;
+    if (dense === undefined) return;
+    const rows = dense.length / denseStride;
+    let stride = denseStride;
+    while (op >= stride) stride *= 2;
+    if (stride !== denseStride || customer >= rows) {
+      let grownRows = rows;
+      while (grownRows <= customer) grownRows *= 2;
+      if (grownRows * stride > this.denseLimit) grownRows = Math.max(rows, customer + 1);
+      if (grownRows * stride > this.denseLimit) {
+        this.dense = undefined;
+        return;
+      }
+      const grown = new Int32Array(grownRows * stride);
+      if (stride === denseStride) grown.set(dense);
+      else for (let c = 0; c < rows; c++) grown.set(dense.subarray(c * denseStride, (c + 1) * denseStride), c * stride);
+      this.dense = grown;
+      this.denseStride = stride;
+    }
+    this.dense![customer * stride + op] = pair + 1;
   }
 
   /** One call of the pair costing `units` (a non-negative integer under SAFE_UNITS), or a decimal cost. */
