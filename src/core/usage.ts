@@ -308,9 +308,10 @@ export function sortByProjectedShare(customers: CustomerMonth[]): CustomerMonth[
 
 /**
  * Indices with the planned first, each group by key from the largest, equal
- * keys in index order (keys are never NaN): what a stable sort by (planned, key) gives, from two
- * native numeric sorts and a binary search per index rather than a
- * comparator called n log n times (50,000 customers took 35 ms that way).
+ * keys in index order (keys are never NaN): what a stable sort by (planned,
+ * key) gives, from two native numeric sorts and a binary search per index
+ * rather than a comparator called n log n times (50,000 customers took 35 ms
+ * that way).
  */
 export function descendingOrder(planned: Uint8Array, keys: Float64Array): Int32Array {
   const n = keys.length;

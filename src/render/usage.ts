@@ -1,7 +1,4 @@
 import { type Dec, ONE, ZERO } from '../core/decimal.js';
-import { rowPieces } from './usage-rows.js';
-
-export { customerRowText } from './usage-rows.js';
 import { percent } from '../core/design.js';
 import { type CustomerMonth, type PlanFit, breakdown } from '../core/usage.js';
 import type { Style } from '../ui.js';
@@ -9,6 +6,9 @@ import { html, markdownCell } from './escape.js';
 import { count, money } from './format.js';
 import { JsonText, JsonWriter } from './json.js';
 import { safeText } from './safe-text.js';
+import { rowPieces } from './usage-rows.js';
+
+export { customerRowText } from './usage-rows.js';
 
 /** One versioned result that every format renders. */
 export interface UsageReport {
