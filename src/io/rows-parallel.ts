@@ -9,7 +9,7 @@ import { readerThreads, runWorker, warmWorkers } from './threads.js';
 const ROWS_WORKER = new URL('../io/rows-worker.cjs', import.meta.url);
 
 /** Documents of fewer customers are written on one thread: a thread's start would cost more than half their rows. */
-export const PARALLEL_ROWS = 20_000;
+const PARALLEL_ROWS = 20_000;
 
 /**
  * Whether a document of `customers` rows is written on two threads; when it

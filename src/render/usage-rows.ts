@@ -60,11 +60,13 @@ export function customerRowText(c: CustomerMonth): string {
 /** Between two rows of the customers array. */
 export const ROW_SEPARATOR = ',\n    ';
 
+/** Rows a piece of the document holds: pieces of about 350 KB, written as they are made. */
+const ROWS_PER_PIECE = 1000;
+
 /** Rows `from` to `to` of the customers array, a thousand to a piece; `from` > 0 continues an array already begun. */
 export function* rowPieces(customers: readonly CustomerMonth[], from: number, to: number): Generator<string> {
-  const batch = 1000;
-  for (let i = from; i < to; i += batch) {
-    yield `${i === 0 ? '' : ROW_SEPARATOR}${customers.slice(i, Math.min(i + batch, to)).map(customerRowText).join(ROW_SEPARATOR)}`;
+  for (let i = from; i < to; i += ROWS_PER_PIECE) {
+    yield `${i === 0 ? '' : ROW_SEPARATOR}${customers.slice(i, Math.min(i + ROWS_PER_PIECE, to)).map(customerRowText).join(ROW_SEPARATOR)}`;
   }
 }
 
@@ -115,9 +117,9 @@ export function rowsOfTask(task: RowTask): Uint8Array[] {
   const pieces: Uint8Array[] = [];
   const n = task.lengths.length;
   let at = 0;
-  for (let i = 0; i < n; i += 1000) {
+  for (let i = 0; i < n; i += ROWS_PER_PIECE) {
     let text = '';
-    for (let j = i; j < Math.min(i + 1000, n); j++) {
+    for (let j = i; j < Math.min(i + ROWS_PER_PIECE, n); j++) {
       const name = task.names.slice(at, (at += task.lengths[j]!));
       text += ROW_SEPARATOR + customerRowText(customerMonth(new UnitsUse(name, task.calls[j]!, task.counts[j]!, task.places), window, ONE));
     }
