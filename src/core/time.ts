@@ -73,10 +73,14 @@ export function instantFromBytes(bytes: Uint8Array, start: number, end: number, 
   let ms = 0;
   if (at < end && (bytes[at] === 84 || bytes[at] === 116 || bytes[at] === 32)) {
     if (end - at < 6 || bytes[at + 3] !== 58) return Number.NaN;
-    const hour = digitsAt(bytes, at + 1, 2);
-    const minute = digitsAt(bytes, at + 4, 2);
-    if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return Number.NaN;
-    ms = (hour * 60 + minute) * 60_000;
+    if (dates !== undefined && dates.holdsClock(bytes, at)) ms = dates.clockMs;
+    else {
+      const hour = digitsAt(bytes, at + 1, 2);
+      const minute = digitsAt(bytes, at + 4, 2);
+      if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return Number.NaN;
+      ms = (hour * 60 + minute) * 60_000;
+      dates?.keepClock(bytes, at, ms);
+    }
     at += 6;
     if (at < end && bytes[at] === 58) {
       const second = end - at >= 3 ? digitsAt(bytes, at + 1, 2) : -1;
@@ -120,13 +124,32 @@ export function instantFromBytes(bytes: Uint8Array, start: number, end: number, 
 
 /**
  * The last valid date (YYYY-MM-DD) instantFromBytes read with this cache, and
- * its day's first instant: a log in time order has the same date on row after
- * row, which is then compared rather than read and worked out again.
+ * its day's first instant; and the last valid hour and minute (the six bytes
+ * `THH:MM`) and their milliseconds into the day: a log in time order has the
+ * same date on row after row, and the same minute on row after row of a busy
+ * one, which are then compared rather than read and worked out again.
  */
 export class DateCache {
   private readonly date = new Uint8Array(10);
   private known = false;
   dayStart = 0;
+  private readonly clock = new Uint8Array(6);
+  private clockKnown = false;
+  clockMs = 0;
+
+  /** Whether the six bytes at `start` are the hour and minute kept (their separator included). */
+  holdsClock(bytes: Uint8Array, start: number): boolean {
+    if (!this.clockKnown) return false;
+    const { clock } = this;
+    for (let i = 0; i < 6; i++) if (bytes[start + i] !== clock[i]) return false;
+    return true;
+  }
+
+  keepClock(bytes: Uint8Array, start: number, ms: number): void {
+    for (let i = 0; i < 6; i++) this.clock[i] = bytes[start + i]!;
+    this.clockMs = ms;
+    this.clockKnown = true;
+  }
 
   /** Whether the ten bytes at `start` are the date kept. */
   holds(bytes: Uint8Array, start: number): boolean {

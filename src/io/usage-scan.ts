@@ -173,6 +173,8 @@ const POWERS = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const KEY = 1;
 const NUMBER = 2;
 const CLASH = 3;
+/** The timestamp, when the reader needs it: read where it stands when it has one of the two usual layouts. */
+const TIME = 4;
 
 /** Why a number field was refused; undefined when it was taken. */
 type NumberProblem = 'not a number' | 'negative';
@@ -199,8 +201,16 @@ export class Aggregator {
   /** In ledger mode: operation names by id, and the latest and earliest call. */
   readonly operationNames: string[] = [];
   readonly book = new LedgerBook(CREDIT_SCALE);
-  latest: number | undefined;
-  earliest: number | undefined;
+  /**
+   * The latest and earliest call as plain doubles (−∞ and ∞ before any): a
+   * field that may hold undefined keeps each new number in a box of its own,
+   * one allocation a row.
+   */
+  private latestAt = Number.NEGATIVE_INFINITY;
+  private earliestAt = Number.POSITIVE_INFINITY;
+  /** The month cells of the last call's bucket. */
+  private lastBucket = Number.NaN;
+  private lastCells: MonthCells | undefined;
   /** The date of the last timestamp read, so a log in time order reads each date once. */
   private readonly dates = new DateCache();
   /** The UTC day and month of the last call, so a log in time order works out its month once a day. */
@@ -208,10 +218,10 @@ export class Aggregator {
   private lastMonth = 0;
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
-  /** Per column, what the line reader works out on the way: KEY (its hash), NUMBER (its units at `scales`), or nothing. */
+  /** Per column, what the line reader works out on the way: KEY (its hash), NUMBER (its units at `scales`), TIME (its instant), or nothing. */
   private readonly kinds: Uint8Array;
   private readonly scales: Int8Array;
-  /** For the line just read by the line reader: each KEY column's hash, and each NUMBER column's units (−1: not a plain decimal that fits). */
+  /** For the line just read by the line reader: each KEY column's hash, each NUMBER column's units (−1: not a plain decimal that fits), and the TIME column's instant (NaN: not read there). */
   private readonly hashes: Int32Array;
   private readonly units: Float64Array;
 
@@ -239,6 +249,7 @@ export class Aggregator {
       claimed[column] = 1;
     };
     for (const role of ['operation', 'customer', 'model'] as const) want(index[role], KEY, 0);
+    if (options.ledger || options.since !== undefined || options.until !== undefined) want(index.timestamp, TIME, 0);
     want(index.cost, NUMBER, COST_SCALE);
     want(index.credits, NUMBER, CREDIT_SCALE);
     for (const [role] of TOKEN_COLUMNS) want(index[role], NUMBER, 0);
@@ -257,7 +268,7 @@ export class Aggregator {
    */
   scan(buf: Buffer, from: number, to: number): number {
     if (to <= from || buf[to - 1] !== 10) return this.scanLines(buf, from, to);
-    const { width, starts, ends, kinds, scales, hashes, units } = this;
+    const { width, starts, ends, kinds, scales, hashes, units, dates } = this;
     // With a decimal comma, a dot groups thousands: such a number takes the exact reader.
     const mark = this.options.decimalMark === 'comma' ? -1 : DOT;
     const last = width - 1;
@@ -304,6 +315,18 @@ export class Aggregator {
             if (value >= SAFE_UNITS) value = -1;
           }
           units[f] = value;
+        } else if (kind === TIME) {
+          // A timestamp of the usual layouts, YYYY-MM-DDTHH:MM:SS.mmmZ or …:SSZ, is read where it stands, its end not
+          // searched for: instantFromBytes checks every byte of it, and none it takes there can be a comma, a quote or a
+          // line end (the one comma it would take, before a fraction, is ruled out by asking for a dot).
+          const e = buf[i + 19] === 46 ? i + 24 : i + 20;
+          let at = Number.NaN;
+          if (e < to && buf[e - 1] === 90 && (buf[e] === 44 || buf[e] === 10 || (buf[e] === 13 && buf[e + 1] === 10))) at = instantFromBytes(buf, i, e, dates);
+          if (at === at) {
+            i = e;
+            c = buf[i]!;
+          } else while (c > 44 || !(c === 44 || c === 10 || c === 34 || (c === 13 && buf[i + 1] === 10))) c = buf[++i]!;
+          units[f] = at;
         } else {
           while (c > 44 || !(c === 44 || c === 10 || c === 34 || (c === 13 && buf[i + 1] === 10))) c = buf[++i]!;
         }
@@ -412,7 +435,7 @@ export class Aggregator {
       return;
     }
     if (index.timestamp >= 0 && (options.since !== undefined || options.until !== undefined)) {
-      const at = this.instant(buf, line);
+      const at = this.instant(buf, line, fast);
       if ((options.since !== undefined && at < options.since) || (options.until !== undefined && at >= options.until)) {
         this.skipped++;
         return;
@@ -527,7 +550,7 @@ export class Aggregator {
   /** A call for the ledger: its customer, UTC month and credits (the log's, or the table's at the call's hour). */
   private addLedgerRecord(buf: Buffer, line: number, ledger: LedgerOptions, fast: boolean): void {
     const { starts, ends, index, options } = this;
-    const at = this.instant(buf, line);
+    const at = this.instant(buf, line, fast);
     if ((options.since !== undefined && at < options.since) || (options.until !== undefined && at >= options.until)) {
       this.skipped++;
       return;
@@ -562,7 +585,11 @@ export class Aggregator {
       bucket = this.lastMonth;
     }
     if (ledger.activeDays) this.book.markDay(bucket, customer, day);
-    const cells = this.book.cells(bucket);
+    if (bucket !== this.lastBucket) {
+      this.lastCells = this.book.cells(bucket);
+      this.lastBucket = bucket;
+    }
+    const cells = this.lastCells!;
     const cell = cells.cell(customer, known.id);
     if (index.credits >= 0) {
       const value = this.read(buf, index.credits, CREDIT_SCALE, line, 'credits_consumed', fast);
@@ -579,8 +606,18 @@ export class Aggregator {
     }
     op.calls++;
     this.rows++;
-    if (this.latest === undefined || at > this.latest) this.latest = at;
-    if (this.earliest === undefined || at < this.earliest) this.earliest = at;
+    if (at > this.latestAt) this.latestAt = at;
+    if (at < this.earliestAt) this.earliestAt = at;
+  }
+
+  /** Epoch milliseconds of the latest call read in ledger mode (in the window), or undefined when none was. */
+  get latest(): number | undefined {
+    return this.latestAt === Number.NEGATIVE_INFINITY ? undefined : this.latestAt;
+  }
+
+  /** And of the earliest. */
+  get earliest(): number | undefined {
+    return this.earliestAt === Number.POSITIVE_INFINITY ? undefined : this.earliestAt;
   }
 
   /** An operation's ledger id, and its credits per hour as integer units of 10^-CREDIT_SCALE where they fit (−1 where not). */
@@ -636,8 +673,12 @@ export class Aggregator {
   }
 
   /** The record's timestamp as epoch milliseconds; an InputError when it is not an ISO 8601 date-time. */
-  private instant(buf: Buffer, line: number): number {
+  private instant(buf: Buffer, line: number, fast: boolean): number {
     const column = this.index.timestamp;
+    if (fast && this.kinds[column] === TIME) {
+      const read = this.units[column]!;
+      if (read === read) return read;
+    }
     const start = this.starts[column]!;
     const end = this.ends[column]!;
     const at = instantFromBytes(buf, start, end, this.dates);

@@ -184,10 +184,14 @@ describe('instants read from bytes', () => {
     expect(Number.isNaN(parseInstant('2026-02-29T00:00:00Z'))).toBe(true);
   });
 
-  it('read a run of timestamps the same with the cache of the last date as without it', () => {
-    // Few dates, so that most rows repeat the last one; invalid ones (30 February, month 13, a letter) among them.
+  it('read a run of timestamps the same with the cache of the last date and minute as without it', () => {
+    // Few dates and minutes, so that most rows repeat the last one; invalid ones (30 February, month 13, hour 24,
+    // minute 60, a letter) among them, and minutes that differ in one byte or only in their separator.
     const date = fc.constantFrom('2026-10-01', '2026-10-02', '2026-02-30', '2026-13-01', '2026-1x-01', '2024-02-29', '0001-01-01', '2026-10-0');
-    const time = fc.constantFrom('', 'T00:00:00Z', 'T23:59:59.999Z', ' 12:30', 'T05:00:00+01:00', 'T25:00:00Z', 'Tx');
+    const time = fc.constantFrom(
+      ...['', 'T00:00:00Z', 'T23:59:59.999Z', ' 12:30', 'T05:00:00+01:00', 'T25:00:00Z', 'Tx'],
+      ...['T12:30:00Z', 'T12:30:59.5Z', 't12:30:01Z', ' 12:30:02', 'T12:31:00Z', 'T13:30:00Z', 'T12:60:00Z', 'T24:30:00Z', 'T1x:30:00Z', 'T12:3', 'T12:30:6'],
+    );
     fc.assert(
       fc.property(fc.array(fc.tuple(date, time), { maxLength: 40 }), (rows) => {
         const dates = new DateCache();
