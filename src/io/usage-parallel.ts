@@ -141,9 +141,9 @@ async function readInParallel(path: string, size: number, options: UsageOptions)
   return { header, results };
 }
 
-/** How many parts a log is cut into for `threads` threads: several each, of about 8 MiB, so that they end at about the same time. */
+/** How many parts a log is cut into for `threads` threads: several each, of about 2 MiB (under 20 ms of reading each), so that they end at about the same time. */
 function partsOf(size: number, threads: number): number {
-  return Math.min(256, Math.max(threads * 4, Math.ceil(size / (8 * 1024 * 1024))));
+  return Math.min(256, Math.max(threads * 4, Math.ceil(size / (2 * 1024 * 1024))));
 }
 
 function mergeTotals(path: string, header: string[], results: WorkerResult[], options: UsageOptions): UsageTotals {
