@@ -20,17 +20,30 @@ export async function lineBounds(handle: FileHandle, first: number, size: number
   return bounds;
 }
 
+/** A buffer that reads of several parts of a file take in turn (forEachLines). */
+export interface LineBuffer {
+  buf?: Buffer;
+}
+
 /**
  * Calls `take` with the bytes of [start, end) of a file, a chunk at a time,
  * each ending just after a LF (the last may end without one), in one buffer
- * used again for every chunk: reading a file of any size holds a megabyte or
- * two. `take` must not keep the buffer. A line longer than `maxLine` stops
- * the read with false, as does `take` returning false.
+ * used again for every chunk (and for the next read given the same
+ * `reuse`): reading a file of any size holds a megabyte or two. `take` must
+ * not keep the buffer. A line longer than `maxLine` stops the read with
+ * false, as does `take` returning false.
  */
-export async function forEachLines(path: string, start: number, end: number, maxLine: number, take: (buf: Buffer, length: number, last: boolean) => boolean): Promise<boolean> {
+export async function forEachLines(
+  path: string,
+  start: number,
+  end: number,
+  maxLine: number,
+  take: (buf: Buffer, length: number, last: boolean) => boolean,
+  reuse: LineBuffer = {},
+): Promise<boolean> {
   const handle = await open(path, 'r');
   try {
-    let buf = Buffer.allocUnsafe(Math.max(1 << 20, maxLine * 2));
+    let buf = (reuse.buf ??= Buffer.allocUnsafe(Math.max(1 << 20, maxLine * 2)));
     let kept = 0;
     for (let at = start; at < end || kept > 0; ) {
       const { bytesRead } = at < end ? await handle.read(buf, kept, Math.min(buf.length - kept, end - at), at) : { bytesRead: 0 };
@@ -40,7 +53,7 @@ export async function forEachLines(path: string, start: number, end: number, max
       const last = buf.lastIndexOf(0x0a, length - 1);
       if (last < 0) {
         if (length > maxLine) return false;
-        if (length === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]);
+        if (length === buf.length) reuse.buf = buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]);
         kept = length;
         continue;
       }

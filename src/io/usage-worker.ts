@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { MAX_LINE, newAggregator, type UsageOptions } from './usage-scan.js';
-import { forEachLines } from './file-lines.js';
+import { forEachLines, type LineBuffer } from './file-lines.js';
 import type { LedgerParts } from './usage-ledger.js';
 import { onTask } from './threads.js';
 import type { PairTable } from './pair-table.js';
@@ -80,6 +80,8 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
     Atomics.store(next, 0, task.bounds.length);
     return { kind: 'in-order' };
   };
+  // One buffer for every part this thread takes.
+  const reuse: LineBuffer = {};
   try {
     for (let part = Atomics.add(next, 0, 1); part < task.bounds.length - 1; part = Atomics.add(next, 0, 1)) {
       aggregator.line = part * PART_LINES;
@@ -88,7 +90,7 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
         const bytes = last && length > 0 && buf[length - 1] !== 0x0a ? Buffer.concat([buf.subarray(0, length), Buffer.from([0x0a])]) : buf;
         const end = bytes === buf ? length : length + 1;
         return aggregator.scan(bytes, 0, end) === end;
-      });
+      }, reuse);
       if (!read) return inOrder();
     }
   } catch {
