@@ -8,8 +8,6 @@ import { JsonText, JsonWriter } from './json.js';
 import { safeText } from './safe-text.js';
 import { rowPieces } from './usage-rows.js';
 
-export { customerRowText } from './usage-rows.js';
-
 /** One versioned result that every format renders. */
 export interface UsageReport {
   log: string;

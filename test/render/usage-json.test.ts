@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Dec } from '../../src/core/decimal.js';
 import { type CustomerMonth, customerMonth, monthWindow } from '../../src/core/usage.js';
 import { toJson } from '../../src/render/json.js';
-import { customerJson, customerRowText, usageJsonPieces } from '../../src/render/usage.js';
-import { ROW_SEPARATOR, rowPieces, rowTask, rowsOfTask } from '../../src/render/usage-rows.js';
+import { customerJson, usageJsonPieces } from '../../src/render/usage.js';
+import { ROW_SEPARATOR, customerRowText, rowPieces, rowTask, rowsOfTask } from '../../src/render/usage-rows.js';
 
 const decimal = fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.integer({ min: 0, max: 20 })).map(([n, places]) => new Dec(`${n}e-${places}`));
 const customer: fc.Arbitrary<CustomerMonth> = fc.record({
