@@ -174,7 +174,7 @@ if (only === undefined || only === 'shapes') {
     writeFileSync(join(work, `shape-${i}.csv`), costsOf(shape));
     run([bin, 'design', `shape-${i}.csv`, '-o', `shape-${i}.yaml`]);
     for (const rows of [1_000_000, 3_000_000]) {
-      const file = dataFile(`shape-${i}-${rows}.csv`, (write) => writeShape(shape, rows, write));
+      const file = dataFile(`shape-${i}-${rows}-m32.csv`, (write) => writeShape(shape, rows, write));
       compare(
         `audit of ${rows / 1e6}M rows: ${shape.name}`,
         [
