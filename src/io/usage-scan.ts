@@ -183,6 +183,9 @@ type NumberProblem = 'not a number' | 'negative';
  * Aggregates usage rows into per-operation totals. Every row, from the fast
  * path or from csv-parse, goes through addRecord, so both paths mean the same.
  */
+/** How many ledger calls are queued before their customers and cells are looked up together. */
+const QUEUE = 128;
+
 export class Aggregator {
   rows = 0;
   skipped = 0;
@@ -211,6 +214,15 @@ export class Aggregator {
   /** The month cells of the last call's bucket. */
   private lastBucket = Number.NaN;
   private lastCells: MonthCells | undefined;
+  /** Calls queued for the ledger (flushCalls): their customer's hash and bytes in `queuedIn`, operation id and credits units. */
+  private queued = 0;
+  private queuedIn: Buffer | undefined;
+  private readonly qHash = new Int32Array(QUEUE);
+  private readonly qStart = new Int32Array(QUEUE);
+  private readonly qEnd = new Int32Array(QUEUE);
+  private readonly qOp = new Int32Array(QUEUE);
+  private readonly qCell = new Int32Array(QUEUE);
+  private readonly qUnits = new Float64Array(QUEUE);
   /** The date of the last timestamp read, so a log in time order reads each date once. */
   private readonly dates = new DateCache();
   /** The UTC day and month of the last call, so a log in time order works out its month once a day. */
@@ -267,6 +279,12 @@ export class Aggregator {
    * quote, a field too many or too few, a blank line) goes to scanLines.
    */
   scan(buf: Buffer, from: number, to: number): number {
+    const read = this.scanBytes(buf, from, to);
+    if (this.queued > 0) this.flushCalls();
+    return read;
+  }
+
+  private scanBytes(buf: Buffer, from: number, to: number): number {
     if (to <= from || buf[to - 1] !== 10) return this.scanLines(buf, from, to);
     const { width, starts, ends, kinds, scales, hashes, units, dates } = this;
     // With a decimal comma, a dot groups thousands: such a number takes the exact reader.
@@ -446,10 +464,23 @@ export class Aggregator {
     if (index.credits >= 0) this.number(op.credits, buf, index.credits, CREDIT_SCALE, line, 'credits_consumed', fast);
     op.calls++;
     this.rows++;
-    if (index.customer >= 0) {
-      const { pairs } = this;
-      pairs.addCall(pairs.index(op.id, this.customerAt(buf, fast)), cost);
+    if (index.customer < 0) return;
+    // A call of the usual kind is queued, its customer and pair looked up with the calls queued beside it (flushPairs).
+    if (fast && typeof cost === 'number' && this.kinds[index.customer] === KEY) {
+      const q = this.queued;
+      if (q === 0) this.queuedIn = buf;
+      this.qHash[q] = this.hashes[index.customer]!;
+      this.qStart[q] = this.starts[index.customer]!;
+      this.qEnd[q] = this.ends[index.customer]!;
+      this.qOp[q] = op.id;
+      this.qUnits[q] = cost;
+      this.queued = q + 1;
+      if (q + 1 === QUEUE) this.flushCalls();
+      return;
     }
+    if (this.queued > 0) this.flushCalls();
+    const { pairs } = this;
+    pairs.addCall(pairs.index(op.id, this.customerAt(buf, fast)), cost);
   }
 
   /** The id of the record's customer, added when new. */
@@ -559,6 +590,43 @@ export class Aggregator {
     const known = (op.ledger ??= this.ledgerOperation(op.operation, ledger));
     const from = starts[index.customer]!;
     const to = ends[index.customer]!;
+    const day = Math.floor(at / DAY_MS);
+    // A call of the usual kind is queued: its customer found and its cell added to with the calls queued beside it.
+    if (fast && !ledger.boundaries && !ledger.activeDays && this.kinds[index.customer] === KEY && to > from && buf[from]! > 32 && buf[from]! < 128) {
+      if (day !== this.lastDay) {
+        const date = new Date(day * DAY_MS);
+        this.lastDay = day;
+        this.lastMonth = date.getUTCFullYear() * 12 + date.getUTCMonth();
+      }
+      const bucket = this.lastMonth;
+      let units = -1;
+      if (index.credits >= 0) {
+        const value = this.read(buf, index.credits, CREDIT_SCALE, line, 'credits_consumed', fast);
+        if (typeof value === 'number') units = value;
+      } else if (known.unitsByHour !== undefined) units = known.unitsByHour[Math.floor((at - day * DAY_MS) / 3_600_000)]!;
+      if (units >= 0) {
+        if (bucket !== this.lastBucket) {
+          if (this.queued > 0) this.flushCalls();
+          this.lastCells = this.book.cells(bucket);
+          this.lastBucket = bucket;
+        }
+        const q = this.queued;
+        if (q === 0) this.queuedIn = buf;
+        this.qHash[q] = this.hashes[index.customer]!;
+        this.qStart[q] = from;
+        this.qEnd[q] = to;
+        this.qOp[q] = known.id;
+        this.qUnits[q] = units;
+        this.queued = q + 1;
+        if (q + 1 === QUEUE) this.flushCalls();
+        op.calls++;
+        this.rows++;
+        if (at > this.latestAt) this.latestAt = at;
+        if (at < this.earliestAt) this.earliestAt = at;
+        return;
+      }
+    }
+    if (this.queued > 0) this.flushCalls();
     let customer = this.entryOf(this.customerIds, buf, index.customer, fast);
     if (customer < 0) {
       const name = buf.toString('utf8', from, to).trim();
@@ -567,7 +635,6 @@ export class Aggregator {
       this.customerNames.push(name);
       this.customerIds.set(buf, from, to, customer);
     }
-    const day = Math.floor(at / DAY_MS);
     let bucket: number;
     if (ledger.boundaries) {
       bucket = -1;
@@ -608,6 +675,45 @@ export class Aggregator {
     this.rows++;
     if (at > this.latestAt) this.latestAt = at;
     if (at < this.earliestAt) this.earliestAt = at;
+  }
+
+  /**
+   * The queued calls: their customers found, then their cells added to, each
+   * step over the whole queue. With tens of thousands of customers each
+   * lookup and each cell is a trip to memory; one call after another, every
+   * trip waits for the last, where a loop over the queue that only reads the
+   * places first has the memory fetch them all at once.
+   */
+  private flushCalls(): void {
+    const n = this.queued;
+    this.queued = 0;
+    const buf = this.queuedIn!;
+    this.queuedIn = undefined;
+    const { customerIds, qHash, qStart, qEnd, qOp, qUnits, qCell } = this;
+    customerIds.touch(qHash, n);
+    for (let q = 0; q < n; q++) {
+      const from = qStart[q]!;
+      const to = qEnd[q]!;
+      let customer = customerIds.find(buf, from, to, qHash[q]!);
+      if (customer < 0) {
+        customer = this.customerNames.length;
+        this.customerNames.push(buf.toString('utf8', from, to).trim());
+        customerIds.set(buf, from, to, customer);
+      }
+      qCell[q] = customer;
+    }
+    if (this.options.ledger) {
+      const cells = this.lastCells!;
+      for (let q = 0; q < n; q++) qCell[q] = cells.cell(qCell[q]!, qOp[q]!);
+      cells.touch(qCell, n);
+      for (let q = 0; q < n; q++) cells.add(qCell[q]!, 1, qUnits[q]!);
+    } else {
+      const { pairs } = this;
+      pairs.touch(qOp, qCell, n);
+      for (let q = 0; q < n; q++) qCell[q] = pairs.index(qOp[q]!, qCell[q]!);
+      pairs.touchSums(qCell, n);
+      for (let q = 0; q < n; q++) pairs.addCall(qCell[q]!, qUnits[q]!);
+    }
   }
 
   /** Epoch milliseconds of the latest call read in ledger mode (in the window), or undefined when none was. */

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/io/errors.js';
 import { PairTable } from '../../src/io/pair-table.js';
-import { COST_SCALE, CREDIT_SCALE, type UsageOptions, type UsageTotals, headerFields, newAggregator, scanChunks, totalsOf } from '../../src/io/usage-scan.js';
+import { type Aggregator, COST_SCALE, CREDIT_SCALE, type Ledger, type UsageOptions, type UsageTotals, headerFields, ledgerOf, newAggregator, scanChunks, totalsOf } from '../../src/io/usage-scan.js';
 
 /** What a read comes to: per operation its calls, exact sums and customers merged by name, or that it was refused. */
 function outcome(read: () => UsageTotals): unknown {
@@ -29,7 +29,11 @@ function outcome(read: () => UsageTotals): unknown {
 }
 
 /** The byte scanner fed in chunks cut at `cuts`, with csv-parse for the lines it leaves (from a quote it cannot read on), as the reader does. */
-async function scanned(text: string, cuts: number[], options: UsageOptions, keys: number[]): Promise<UsageTotals> {
+async function scanned(text: string, cuts: number[], options: UsageOptions, keys: unknown[]): Promise<UsageTotals> {
+  return totalsOf(await scannedBy(text, cuts, options, keys));
+}
+
+async function scannedBy(text: string, cuts: number[], options: UsageOptions, keys: unknown[]): Promise<Aggregator> {
   const bytes = Buffer.from(text, 'utf8');
   const end = bytes.indexOf(0x0a);
   const header = parse(bytes.subarray(0, end).toString('utf8'))[0] as string[];
@@ -49,17 +53,21 @@ async function scanned(text: string, cuts: number[], options: UsageOptions, keys
     }
     records.forEach((record, i) => aggregator.addFields(record, aggregator.line + i + 1));
   }
-  keys.push(aggregator.operations.size, aggregator.customerIds.size);
-  return totalsOf(aggregator);
+  keys.push(aggregator.operations.size, aggregator.customerIds.size, [...aggregator.customerNames]);
+  return aggregator;
 }
 
 /** csv-parse alone, every record through addFields. */
-function parsed(text: string, options: UsageOptions, keys: number[]): UsageTotals {
+function parsed(text: string, options: UsageOptions, keys: unknown[]): UsageTotals {
+  return totalsOf(parsedBy(text, options, keys));
+}
+
+function parsedBy(text: string, options: UsageOptions, keys: unknown[]): Aggregator {
   const [header, ...records] = parse(text, { skip_empty_lines: true }) as string[][];
   const aggregator = newAggregator('log.csv', header!, options);
   records.forEach((record, i) => aggregator.addFields(record, i + 2));
-  keys.push(aggregator.operations.size, aggregator.customerIds.size);
-  return totalsOf(aggregator);
+  keys.push(aggregator.operations.size, aggregator.customerIds.size, [...aggregator.customerNames]);
+  return aggregator;
 }
 
 const COLUMNS = ['timestamp', 'customer_id', 'operation', 'actual_cost', 'credits_consumed', 'note'];
@@ -117,9 +125,10 @@ describe('the usage scanner', () => {
     await fc.assert(
       fc.asyncProperty(log, fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom<UsageOptions['decimalMark']>(undefined, 'comma'), window, async (text, cuts, decimalMark, within) => {
         const options: UsageOptions = { columns: {}, ...(decimalMark && { decimalMark }), ...within };
-        // How many distinct operation and customer keys each kept: a hash the scanner works out differently from the map's would add a key per row.
-        const scannerKeys: number[] = [];
-        const parserKeys: number[] = [];
+        // How many distinct operation and customer keys each kept (a hash the scanner works out differently from the map's
+        // would add a key per row), and the customers in the order they were met.
+        const scannerKeys: unknown[] = [];
+        const parserKeys: unknown[] = [];
         const viaScanner = await scanned(text, cuts, options, scannerKeys).then(
           (totals) => outcome(() => totals),
           (error: unknown) => outcome(() => { throw error; }),
@@ -140,6 +149,113 @@ describe('the usage scanner', () => {
         // A CR that ends no line, just after a timestamp read where it stands: the field goes on to the LF.
         examples: [['operation,actual_cost,timestamp\na,1,2026-10-01T00:00:00.000Z\rx\na,2,2026-10-01T00:00:01Z\rx\n', [], undefined, { since: 0 }]],
       },
+    );
+  });
+});
+
+/** What a ledger comes to: per month, each customer's calls and credits, in all and by operation; or that it was refused. */
+function ledgerOutcome(read: () => { ledger: Ledger; names: readonly string[] }): unknown {
+  let got: { ledger: Ledger; names: readonly string[] };
+  try {
+    got = read();
+  } catch (error) {
+    if (error instanceof InputError) return 'refused';
+    throw error;
+  }
+  const { ledger, names } = got;
+  const months = [...ledger.months].sort((a, b) => a - b).map((month) => ({
+    month,
+    customers: ledger
+      .customersIn(month)
+      .map((c) => ({ customer: c.customer, calls: c.calls, credits: c.credits.toFixed(), operations: c.operations().map((o) => `${o.operation} ${o.calls} ${o.credits.toFixed()}`).sort() }))
+      .sort((a, b) => (a.customer < b.customer ? -1 : 1)),
+  }));
+  // The names in the order they were met: the scanner's queue of calls must not reorder them.
+  return { rows: ledger.rows, skipped: ledger.skipped, latest: ledger.latest, earliest: ledger.earliest, names, months };
+}
+
+// Many customers, so that a queue of calls holds new ones and ones met again; now and then ids the queue leaves to the
+// in-order way (spaces to trim, a first byte past ASCII, quotes).
+const ledgerCustomer = fc.oneof(
+  { weight: 40, arbitrary: fc.integer({ min: 1, max: 300 }).map((n) => `c${n}`) },
+  { weight: 1, arbitrary: fc.constantFrom(' c1', 'c1 ', 'é', '\u00a0c2', '"c3"', 'x y') },
+);
+// Both sides of the month's ends, and now and then forms the line reader does not read where they stand.
+const ledgerTime = fc.oneof(
+  { weight: 40, arbitrary: fc.constantFrom('2026-09-30T23:59:59.999Z', '2026-10-01T00:00:00.000Z', '2026-10-15T12:00:00Z', '2026-10-31T23:59:59.999Z', '2026-11-01T00:00:00.000Z', '2026-11-02T05:00:00Z') },
+  { weight: 1, arbitrary: fc.constantFrom('2026-10-02 10:00', '2026-10-03T00:00:00.000+01:00') },
+);
+const ledgerCredits = fc.oneof(
+  { weight: 40, arbitrary: fc.integer({ min: 0, max: 5000 }).map(String) },
+  { weight: 1, arbitrary: fc.constantFrom('1.5', '0.000001', '123456789012345678', '9007199254740993', '1e3') },
+);
+const ledgerOperation = fc.oneof({ weight: 40, arbitrary: fc.constantFrom('a', 'b', 'c') }, { weight: 1, arbitrary: fc.constant('zz') });
+// A row that is refused, put in some logs somewhere: the first refusal in the file is the one reported, queued calls before it or not.
+const refusedRow = fc.constantFrom(['2026-10-05T00:00:00Z', '', 'a', '1'], ['2026-10-05T00:00:00Z', ' ', 'a', '1'], ['not a time', 'c1', 'a', '1'], ['2026-10-05T00:00:00Z', 'c1', 'a', '-1'], ['2026-10-05T00:00:00Z', 'c1', 'a', '1.2.3']);
+const ledgerLog = fc
+  .tuple(fc.boolean(), fc.constantFrom('\n', '\r\n'), fc.integer({ min: 0, max: 420 }), fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(refusedRow, fc.nat()) }))
+  .chain(([credits, eol, rows, refused]) => {
+    const columns = ['timestamp', 'customer_id', 'operation', ...(credits ? ['credits_consumed'] : [])];
+    // An operation not in the table is charged by the log's credits: without the column it is refused.
+    const row = fc.tuple(ledgerTime, ledgerCustomer, credits ? ledgerOperation : fc.constantFrom('a', 'b', 'c'), ledgerCredits);
+    return fc.array(row, { minLength: rows, maxLength: rows }).map((list) => {
+      const all: string[][] = list.map((r) => [...r]);
+      if (refused) all.splice(refused[1] % (all.length + 1), 0, [...refused[0]]);
+      return [columns.join(','), ...all.map(([at, customer, op, n]) => [at!, customer!, op!, ...(credits ? [n!] : [])].join(','))].join(eol) + eol;
+    });
+  });
+const hourly = { a: Array.from({ length: 24 }, () => '1'), b: Array.from({ length: 24 }, (_, h) => (h < 12 ? '0.5' : '2')), c: Array.from({ length: 24 }, () => '0.0000001') };
+
+describe('the usage scanner in ledger mode', () => {
+  it('gives the ledger csv-parse gives, whatever the chunks, calls queued or not', async () => {
+    let read = 0;
+    await fc.assert(
+      fc.asyncProperty(ledgerLog, fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom<Pick<UsageOptions, 'since' | 'until'>>({}, { since: Date.parse('2026-10-01T00:00:00Z'), until: Date.parse('2026-11-01T00:00:00Z') }), async (text, cuts, within) => {
+        const options: UsageOptions = { columns: {}, ledger: { hourly }, ...within };
+        const viaScanner = await scannedBy(text, cuts, options, []).then(
+          (aggregator) => ledgerOutcome(() => ({ ledger: ledgerOf(aggregator), names: aggregator.customerNames })),
+          (error: unknown) => ledgerOutcome(() => { throw error; }),
+        );
+        const viaParser = (() => {
+          try {
+            return ledgerOutcome(() => {
+              const aggregator = parsedBy(text, options, []);
+              return { ledger: ledgerOf(aggregator), names: aggregator.customerNames };
+            });
+          } catch {
+            return 'refused';
+          }
+        })();
+        expect(viaScanner).toEqual(viaParser);
+        if (viaScanner !== 'refused') read++;
+      }),
+      { numRuns: 300 },
+    );
+    // Most logs are read, not refused: the comparison is of ledgers.
+    expect(read).toBeGreaterThan(150);
+  });
+
+  it('and the totals of long logs, whose calls fill the queue', async () => {
+    await fc.assert(
+      fc.asyncProperty(ledgerLog, fc.array(fc.nat(), { maxLength: 6 }), async (text, cuts) => {
+        const options: UsageOptions = { columns: {}, costOptional: true };
+        const scannerKeys: unknown[] = [];
+        const parserKeys: unknown[] = [];
+        const viaScanner = await scanned(text, cuts, options, scannerKeys).then(
+          (totals) => outcome(() => totals),
+          (error: unknown) => outcome(() => { throw error; }),
+        );
+        const viaParser = (() => {
+          try {
+            return outcome(() => parsed(text, options, parserKeys));
+          } catch {
+            return 'refused';
+          }
+        })();
+        expect(viaScanner).toEqual(viaParser);
+        if (viaScanner !== 'refused') expect(scannerKeys).toEqual(parserKeys);
+      }),
+      { numRuns: 200 },
     );
   });
 });
