@@ -7,6 +7,7 @@ import { validateFloor } from '../core/design.js';
 import type { AuditSqlOptions } from '../core/sql.js';
 import { CliError } from '../io/errors.js';
 import { COST_SCALE, CREDIT_SCALE, type CustomerUsage } from '../io/usage-scan.js';
+import { ExactSum } from '../core/exact-sum.js';
 import { logHasColumn, readUsage, startReading } from '../io/usage.js';
 import type { AuditReport } from '../render/audit.js';
 import type { Ui } from '../ui.js';
@@ -15,18 +16,52 @@ import { takeEarlyRead } from '../pipeline/early-read.js';
 
 export type AuditCommandOptions = AuditFlagOptions & { usage?: string };
 
-/** Customers whose ids differ only by surrounding spaces are one customer. */
-function mergeCustomers(customers: Iterable<CustomerUsage>): ReturnType<NonNullable<UsageAggregate['customers']>> {
-  const merged = new Map<string, { customer: string; calls: number; cost: Dec }>();
+/**
+ * An operation's `top` costliest customers, the costliest first and ties by
+ * name (as auditUsage orders them), where customers whose ids differ only by
+ * surrounding spaces are one. When every cost is whole units of COST_SCALE
+ * in a Number (nearly always) they are compared as those units, exactly, and
+ * only the customers chosen become decimals: an operation of 50,000
+ * customers made 50,000 decimals and sorted them. Otherwise all are given.
+ */
+export function topCustomers(customers: Iterable<CustomerUsage>, top: number): { customer: string; calls: number; cost: Dec }[] {
+  const merged = new Map<string, CustomerUsage>();
+  let units = true;
   for (const c of customers) {
-    const cost = c.cost.total(COST_SCALE);
+    if (c.cost.big !== 0n || !c.cost.extra.isZero()) units = false;
     const seen = merged.get(c.customer);
-    if (seen) {
-      seen.calls += c.calls;
-      seen.cost = seen.cost.plus(cost);
-    } else merged.set(c.customer, { customer: c.customer, calls: c.calls, cost });
+    if (!seen) merged.set(c.customer, c);
+    else {
+      const cost = new ExactSum();
+      for (const part of [seen.cost, c.cost]) {
+        cost.addUnits(part.small);
+        cost.big += part.big;
+        if (!part.extra.isZero()) cost.addDecimal(part.extra);
+      }
+      if (cost.big !== 0n) units = false;
+      merged.set(c.customer, { customer: c.customer, calls: seen.calls + c.calls, cost });
+    }
   }
-  return [...merged.values()];
+  let chosen = [...merged.values()];
+  if (units && top >= 1 && top < chosen.length) {
+    const before = (a: CustomerUsage, b: CustomerUsage) => b.cost.small - a.cost.small || a.customer.localeCompare(b.customer);
+    if (top * 16 >= chosen.length) chosen = chosen.sort(before).slice(0, top);
+    else {
+      // The best `top` so far, in order: most customers are past the last of them at one comparison.
+      const best: CustomerUsage[] = [];
+      for (const c of chosen) {
+        if (best.length === top && before(c, best[top - 1]!) >= 0) continue;
+        let at = best.length === top ? top - 1 : best.length;
+        while (at > 0 && before(c, best[at - 1]!) < 0) {
+          best[at] = best[at - 1]!;
+          at--;
+        }
+        best[at] = c;
+      }
+      chosen = best;
+    }
+  }
+  return chosen.map((c) => ({ customer: c.customer, calls: c.calls, cost: c.cost.total(COST_SCALE) }));
 }
 
 export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -102,7 +137,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
       cost: op.cost.total(COST_SCALE),
       ...(totals.hasCredits && { creditsConsumed: op.credits.total(CREDIT_SCALE) }),
       ...(totals.hasCustomers && {
-        customers: () => mergeCustomers(op.customers.values()),
+        customers: (top: number) => topCustomers(op.customers.values(), top),
       }),
     }));
     rows = totals.rows;

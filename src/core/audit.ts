@@ -9,8 +9,12 @@ export interface UsageAggregate {
   cost: Dec;
   /** Credits the log says were charged; without the column, calls × the table's credits. */
   creditsConsumed?: Dec;
-  /** Per-customer totals, asked for only when the operation is flagged: most never are. */
-  customers?: () => { customer: string; calls: number; cost: Dec }[];
+  /**
+   * Per-customer totals, asked for only when the operation is flagged: most
+   * never are. They may be only the `top` costliest (ties by name), since no
+   * more are shown.
+   */
+  customers?: (top: number) => { customer: string; calls: number; cost: Dec }[];
 }
 
 export type AuditStatus = 'ok' | 'under-floor' | 'negative';
@@ -121,7 +125,7 @@ export function auditUsage(usage: readonly UsageAggregate[], table: CreditTable,
     const status: AuditStatus = losing ? 'negative' : margin !== undefined && margin.lt(options.floor) ? 'under-floor' : 'ok';
     const audited: AuditedOperation = { operation: u.operation, calls: u.calls, credits, revenue, cost: u.cost, status, ...(margin && { margin }) };
     if (status !== 'ok') {
-      const customers = u.customers?.() ?? [];
+      const customers = u.customers?.(options.top) ?? [];
       if (customers.length > 0) {
         audited.topCustomers = customers
           .sort((a, b) => b.cost.comparedTo(a.cost) || a.customer.localeCompare(b.customer))
