@@ -159,6 +159,11 @@ export class PairTable {
     return this.sums[2 * pair + 1]!;
   }
 
+  /** The arrays that hold each pair's key and sums, to hand to another thread (moved, not copied: the table is done with). */
+  parts(): PairParts {
+    return { keys: this.keys, sums: this.sums };
+  }
+
   operation(pair: number): number {
     return (this.keys[pair]! - 1) % OP_SPAN;
   }
@@ -214,6 +219,17 @@ export class PairTable {
       this.slots[2 * i + 1] = pair;
     }
   }
+}
+
+/** A pair table's pairs as plain data: per pair its key (customer × OP_SPAN + operation + 1), and its calls then cost units. */
+export interface PairParts {
+  keys: Float64Array<ArrayBuffer>;
+  sums: Float64Array<ArrayBuffer>;
+}
+
+/** The customer id of a pair in PairParts. */
+export function pairCustomer(parts: PairParts, pair: number): number {
+  return Math.floor((parts.keys[pair]! - 1) / OP_SPAN);
 }
 
 function grown(from: Float64Array, to: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {

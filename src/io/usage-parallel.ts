@@ -9,6 +9,7 @@ import { detectDelimiter } from './csv.js';
 import { CREDIT_SCALE, type CustomerUsage, type Ledger, type OperationTotals, type UsageOptions, type UsageTotals, MAX_LINE, headerFields, ledgerFrom, newAggregator } from './usage-scan.js';
 import { LedgerBook, MonthCells } from './usage-ledger.js';
 import { Dec } from '../core/decimal.js';
+import { type PairParts, pairCustomer } from './pair-table.js';
 import type { PackedCustomers, WorkerResult, WorkerTask } from './usage-worker.js';
 
 /**
@@ -168,7 +169,7 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
       op.calls += part.calls;
       op.cost.addParts(part.cost);
       op.credits.addParts(part.credits);
-      op.parts.push({ names: result.customers, packed: part.customers });
+      op.parts.push({ names: result.customers, table: result.pairs, packed: part.customers });
     }
   }
   return {
@@ -182,28 +183,31 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
   };
 }
 
-/** One worker's customers of an operation, and the names its ids stand for. */
+/** One worker's customers of an operation, the names its ids stand for, and the pairs its pair indices are of. */
 interface CustomerPart {
   names: readonly string[];
+  table: PairParts;
   packed: PackedCustomers;
 }
 
 /** One operation's customers from every worker's part, by name. */
 function mergeCustomers(parts: readonly CustomerPart[]): Map<string, CustomerUsage> {
   const merged = new Map<string, CustomerUsage>();
-  for (const { names, packed: part } of parts) {
+  for (const { names, table, packed: part } of parts) {
     const big = new Map(part.big);
     const extra = new Map(part.extra);
-    part.ids.forEach((id, i) => {
-      const name = names[id]!;
+    const { sums } = table;
+    const spilled = big.size > 0 || extra.size > 0;
+    for (let i = 0; i < part.pairs.length; i++) {
+      const pair = part.pairs[i]!;
+      const name = names[pairCustomer(table, pair)]!;
       let customer = merged.get(name);
       if (!customer) merged.set(name, (customer = { customer: name, calls: 0, cost: new ExactSum() }));
-      customer.calls += part.calls[i]!;
-      const spilled = big.get(i);
-      const decimal = extra.get(i);
-      if (spilled === undefined && decimal === undefined) customer.cost.addUnits(part.small[i]!);
-      else customer.cost.addParts({ small: part.small[i]!, big: spilled ?? '0', extra: decimal ?? '0' });
-    });
+      customer.calls += sums[2 * pair]!;
+      const units = sums[2 * pair + 1]!;
+      if (!spilled || (!big.has(i) && !extra.has(i))) customer.cost.addUnits(units);
+      else customer.cost.addParts({ small: units, big: big.get(i) ?? '0', extra: extra.get(i) ?? '0' });
+    }
   }
   return merged;
 }

@@ -3,7 +3,7 @@ import { MAX_LINE, newAggregator, type UsageOptions } from './usage-scan.js';
 import { forEachLines, type LineBuffer } from './file-lines.js';
 import type { LedgerParts } from './usage-ledger.js';
 import { onTask } from './threads.js';
-import type { PairTable } from './pair-table.js';
+import type { PairParts, PairTable } from './pair-table.js';
 
 /**
  * A worker's task: the parts of a usage log (bounds[k] to bounds[k + 1], at
@@ -20,7 +20,7 @@ export interface WorkerTask {
 
 /** What a worker reports: its totals, or that the range needs the careful, in-order reader. */
 export type WorkerResult =
-  | { kind: 'totals'; rows: number; skipped: number; customers: string[]; operations: WorkerOperation[] }
+  | { kind: 'totals'; rows: number; skipped: number; customers: string[]; pairs: PairParts; operations: WorkerOperation[] }
   | { kind: 'ledger'; rows: number; skipped: number; latest: number | undefined; earliest: number | undefined; customers: string[]; operations: string[]; book: LedgerParts }
   | { kind: 'in-order' };
 
@@ -35,42 +35,33 @@ export interface WorkerOperation {
 }
 
 /**
- * An operation's customers as a worker hands them over: ids into the
- * worker's customer names, and calls and cost units in typed arrays moved
- * rather than copied (a log of 500 operations and 2,000 customers is a
- * million of them); the rare cost past a Number's exact range or of a value
- * with more decimals, sparse beside.
+ * An operation's customers as a worker hands them over: its pairs, indices
+ * into the worker's pair table (PairParts, moved once for all operations,
+ * not copied), whose keys give each pair's customer id into the worker's
+ * customer names and whose sums its calls and cost units; the rare cost past
+ * a Number's exact range or of a value with more decimals, sparse beside, by
+ * position in `pairs`. A log of 500 operations and 2,000 customers is a
+ * million pairs.
  */
 export interface PackedCustomers {
-  ids: Int32Array;
-  calls: Float64Array;
-  small: Float64Array;
+  pairs: Int32Array;
   big: [number, string][];
   extra: [number, string][];
 }
 
 function pack(pairs: PairTable, list: Int32Array | undefined): PackedCustomers {
   const of = list ?? new Int32Array(0);
-  const n = of.length;
-  const ids = new Int32Array(n);
-  const calls = new Float64Array(n);
-  const small = new Float64Array(n);
   const big: [number, string][] = [];
   const extra: [number, string][] = [];
-  // Loops, not from() and forEach with a function a pair: 500 operations of 2,000 customers are a million pairs.
-  const spilled = pairs.big.size > 0 || pairs.extra.size > 0;
-  for (let i = 0; i < n; i++) {
-    const pair = of[i]!;
-    ids[i] = pairs.customer(pair);
-    calls[i] = pairs.calls(pair);
-    small[i] = pairs.units(pair);
-    if (!spilled) continue;
-    const units = pairs.big.get(pair);
-    if (units !== undefined) big.push([i, units.toString()]);
-    const decimal = pairs.extra.get(pair);
-    if (decimal !== undefined && !decimal.isZero()) extra.push([i, decimal.toFixed()]);
+  if (pairs.big.size > 0 || pairs.extra.size > 0) {
+    for (let i = 0; i < of.length; i++) {
+      const units = pairs.big.get(of[i]!);
+      if (units !== undefined) big.push([i, units.toString()]);
+      const decimal = pairs.extra.get(of[i]!);
+      if (decimal !== undefined && !decimal.isZero()) extra.push([i, decimal.toFixed()]);
+    }
   }
-  return { ids, calls, small, big, extra };
+  return { pairs: of, big, extra };
 }
 
 /** Line numbers in a worker count from part × PART_LINES: they order first calls across parts (no part has 2^31 lines). */
@@ -119,6 +110,7 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
     rows: aggregator.rows,
     skipped: aggregator.skipped,
     customers: aggregator.customerNames,
+    pairs: aggregator.pairs.parts(),
     operations: [...aggregator.byName.values()].map((op) => ({
       operation: op.operation,
       first: op.first,
@@ -139,7 +131,7 @@ if (parentPort) {
     result.kind === 'ledger'
       ? result.book.months.map((m) => m.sums.buffer as ArrayBuffer)
       : result.kind === 'totals'
-        ? result.operations.flatMap((o) => [o.customers.ids.buffer as ArrayBuffer, o.customers.calls.buffer as ArrayBuffer, o.customers.small.buffer as ArrayBuffer])
+        ? [result.pairs.keys.buffer, result.pairs.sums.buffer, ...result.operations.map((o) => o.customers.pairs.buffer as ArrayBuffer)]
         : [];
   onTask<WorkerTask>(port, workerData, (task) =>
     run(task).then(

@@ -192,6 +192,34 @@ describe('a large log read on several threads', () => {
     expect(credits(['audit', 'order.csv'], { cwd: dir }).stdout).toContain('zz_early');
   }, 120_000);
 
+  it('names the top customers the in-order read names, with costs past a Number’s units and of more decimals', () => {
+    const lines = readFileSync(join(dir, 'usage.csv'), 'utf8').replace('oops', '0.5').trimEnd().split('\n');
+    const header = lines[0]!.split(',');
+    const video = lines.flatMap((line, i) => (line.split(',')[header.indexOf('operation')] === 'video_processing' ? [i] : []));
+    const set = (i: number, column: string, value: string) => {
+      const fields = lines[i]!.split(',');
+      fields[header.indexOf(column)] = value;
+      lines[i] = fields.join(',');
+    };
+    // A customer of three calls whose costs pass 4·10^15 units of 10^-12 together, two at the start (one thread's sum
+    // spills past a Number) and one at the end (another thread's); one whose cost has more decimals than the units keep;
+    // an id written with spaces around it.
+    for (const i of [video[0]!, video[2]!, video.at(-1)!]) (set(i, 'customer_id', 'cust_big'), set(i, 'actual_cost', '3999.99'));
+    set(video[1]!, 'customer_id', 'cust_fine');
+    set(video[1]!, 'actual_cost', '2000.0000000000001');
+    set(video[video.length >> 1]!, 'customer_id', ' cust_0007 ');
+    writeFileSync(join(dir, 'spilled.csv'), `${lines.join('\n')}\n`);
+    const threads = credits(['audit', 'spilled.csv', '--json', '--top', '7'], { cwd: dir });
+    const inOrder = credits(['audit', '-', '--json', '--top', '7'], { cwd: dir, input: readFileSync(join(dir, 'spilled.csv')) });
+    const top = (stdout: string) => (JSON.parse(stdout) as AuditJson).operations.find((o) => o.operation === 'video_processing')!.top_customers!;
+    expect(top(threads.stdout)).toEqual(top(inOrder.stdout));
+    // In order of cost, the whale's about 15,000.
+    expect(top(threads.stdout).slice(0, 3).map((c) => c.customer)).toEqual([WHALE, 'cust_big', 'cust_fine']);
+    expect(top(threads.stdout)).toHaveLength(7);
+    expect(threads.stdout).toMatch(/"customer": "cust_big",\n\s+"calls": 3,\n\s+"cost": 11999\.97,/);
+    expect(threads.stdout).toMatch(/"customer": "cust_fine",\n\s+"calls": 1,\n\s+"cost": 2000\.0000000000001,/);
+  }, 120_000);
+
   it('shows a progress bar on a terminal, and none when stderr is not one', async () => {
     // A quote sends the file through the in-order reader, which reports as it goes.
     writeFileSync(join(dir, 'clean.csv'), readFileSync(join(dir, 'usage.csv'), 'utf8').replace('oops', '0.5').replace(',image_upload,', ',"image_upload",'));
