@@ -24,9 +24,15 @@ export type AuditCommandOptions = AuditFlagOptions & { usage?: string };
  * only the customers chosen become decimals: an operation of 50,000
  * customers made 50,000 decimals and sorted them. Otherwise all are given.
  */
-export function topCustomers(customers: Iterable<CustomerUsage>, top: number): { customer: string; calls: number; cost: Dec }[] {
-  const merged = new Map<string, CustomerUsage>();
+export function topCustomers(customers: Iterable<CustomerUsage>, top: number, byName = false): { customer: string; calls: number; cost: Dec }[] {
   let units = true;
+  if (byName) {
+    // No two share a name: nothing to merge.
+    const all = [...customers];
+    for (const c of all) if (c.cost.big !== 0n || !c.cost.extra.isZero()) units = false;
+    return costliest(all, top, units);
+  }
+  const merged = new Map<string, CustomerUsage>();
   for (const c of customers) {
     if (c.cost.big !== 0n || !c.cost.extra.isZero()) units = false;
     const seen = merged.get(c.customer);
@@ -42,7 +48,12 @@ export function topCustomers(customers: Iterable<CustomerUsage>, top: number): {
       merged.set(c.customer, { customer: c.customer, calls: seen.calls + c.calls, cost });
     }
   }
-  let chosen = [...merged.values()];
+  return costliest([...merged.values()], top, units);
+}
+
+/** The `top` of customers by cost as decimals, chosen by units when `units` says every cost is whole units. */
+function costliest(customers: CustomerUsage[], top: number, units: boolean): { customer: string; calls: number; cost: Dec }[] {
+  let chosen = customers;
   if (units && top >= 1 && top < chosen.length) {
     const before = (a: CustomerUsage, b: CustomerUsage) => b.cost.small - a.cost.small || a.customer.localeCompare(b.customer);
     if (top * 16 >= chosen.length) chosen = chosen.sort(before).slice(0, top);
@@ -137,7 +148,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
       cost: op.cost.total(COST_SCALE),
       ...(totals.hasCredits && { creditsConsumed: op.credits.total(CREDIT_SCALE) }),
       ...(totals.hasCustomers && {
-        customers: (top: number) => topCustomers(op.customers.values(), top),
+        customers: (top: number) => topCustomers(op.customers.values(), top, op.customers.byName),
       }),
     }));
     rows = totals.rows;

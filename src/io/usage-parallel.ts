@@ -162,7 +162,7 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
         const parts: CustomerPart[] = [];
         // Customers are merged only for the operations that are asked for them (the flagged ones).
         let merged: Map<string, CustomerUsage> | undefined;
-        const customers = { values: () => (merged ??= mergeCustomers(parts)).values() };
+        const customers = { values: () => (merged ??= mergeCustomers(parts)).values(), byName: true };
         operations.set(part.operation, (op = { operation: part.operation, first: part.first, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers, parts }));
       }
       op.first = Math.min(op.first, part.first);

@@ -61,7 +61,8 @@ export interface OperationTotals {
   calls: number;
   cost: ExactSum;
   credits: ExactSum;
-  customers: { values(): Iterable<CustomerUsage> };
+  /** Its customers; `byName` when no two of them share a name (merged by name already). */
+  customers: { values(): Iterable<CustomerUsage>; byName?: boolean };
 }
 
 /** As the scanner keeps them: an id for the aggregator's pair table, and the line of the first call. */
