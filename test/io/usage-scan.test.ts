@@ -94,6 +94,8 @@ const timestamp = fc.constantFrom(
   ...['2026-10-01T24:00:00.000Z', '2026-10-01T00:00:00.000Zx', '2026-10-01T00:00:00ZZ', '2026-10-0100:00:00.000Z'],
 );
 const cellOf = (column: string) => (column === 'actual_cost' || column === 'credits_consumed' ? number : column === 'timestamp' ? timestamp : name);
+/** Calls queued from the first customer, from the 50th (the reader switches in the middle of a log), or as the commands queue them. */
+const queueFrom = fc.constantFrom<Pick<UsageOptions, 'queueFrom'>>({ queueFrom: 0 }, { queueFrom: 50 }, {});
 /** A time window or none: the timestamps are read only with one. */
 const window = fc.constantFrom<Pick<UsageOptions, 'since' | 'until'>>({}, { since: Date.parse('2026-10-16T00:00:00Z') }, { until: Date.parse('2026-10-15T23:59:59.999Z') }, { since: Date.parse('2026-10-01T00:00:00Z'), until: Date.parse('2026-10-31T23:59:59Z') });
 /** A field as a log would write it: mostly bare, sometimes wholly in quotes, now and then with an escaped quote or a line break inside. */
@@ -123,8 +125,8 @@ const log = fc
 describe('the usage scanner', () => {
   it('sums exactly what csv-parse reads, however the bytes come in chunks', async () => {
     await fc.assert(
-      fc.asyncProperty(log, fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom<UsageOptions['decimalMark']>(undefined, 'comma'), window, async (text, cuts, decimalMark, within) => {
-        const options: UsageOptions = { columns: {}, ...(decimalMark && { decimalMark }), ...within };
+      fc.asyncProperty(log, fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom<UsageOptions['decimalMark']>(undefined, 'comma'), window, queueFrom, async (text, cuts, decimalMark, within, from) => {
+        const options: UsageOptions = { columns: {}, ...(decimalMark && { decimalMark }), ...within, ...from };
         // How many distinct operation and customer keys each kept (a hash the scanner works out differently from the map's
         // would add a key per row), and the customers in the order they were met.
         const scannerKeys: unknown[] = [];
@@ -147,7 +149,7 @@ describe('the usage scanner', () => {
       {
         numRuns: 1500,
         // A CR that ends no line, just after a timestamp read where it stands: the field goes on to the LF.
-        examples: [['operation,actual_cost,timestamp\na,1,2026-10-01T00:00:00.000Z\rx\na,2,2026-10-01T00:00:01Z\rx\n', [], undefined, { since: 0 }]],
+        examples: [['operation,actual_cost,timestamp\na,1,2026-10-01T00:00:00.000Z\rx\na,2,2026-10-01T00:00:01Z\rx\n', [], undefined, { since: 0 }, { queueFrom: 0 }]],
       },
     );
   });
@@ -210,8 +212,8 @@ describe('the usage scanner in ledger mode', () => {
   it('gives the ledger csv-parse gives, whatever the chunks, calls queued or not', async () => {
     let read = 0;
     await fc.assert(
-      fc.asyncProperty(ledgerLog, fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom<Pick<UsageOptions, 'since' | 'until'>>({}, { since: Date.parse('2026-10-01T00:00:00Z'), until: Date.parse('2026-11-01T00:00:00Z') }), async (text, cuts, within) => {
-        const options: UsageOptions = { columns: {}, ledger: { hourly }, ...within };
+      fc.asyncProperty(ledgerLog, fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom<Pick<UsageOptions, 'since' | 'until'>>({}, { since: Date.parse('2026-10-01T00:00:00Z'), until: Date.parse('2026-11-01T00:00:00Z') }), queueFrom, async (text, cuts, within, from) => {
+        const options: UsageOptions = { columns: {}, ledger: { hourly }, ...within, ...from };
         const viaScanner = await scannedBy(text, cuts, options, []).then(
           (aggregator) => ledgerOutcome(() => ({ ledger: ledgerOf(aggregator), names: aggregator.customerNames })),
           (error: unknown) => ledgerOutcome(() => { throw error; }),
@@ -237,8 +239,8 @@ describe('the usage scanner in ledger mode', () => {
 
   it('and the totals of long logs, whose calls fill the queue', async () => {
     await fc.assert(
-      fc.asyncProperty(ledgerLog, fc.array(fc.nat(), { maxLength: 6 }), async (text, cuts) => {
-        const options: UsageOptions = { columns: {}, costOptional: true };
+      fc.asyncProperty(ledgerLog, fc.array(fc.nat(), { maxLength: 6 }), queueFrom, async (text, cuts, from) => {
+        const options: UsageOptions = { columns: {}, costOptional: true, ...from };
         const scannerKeys: unknown[] = [];
         const parserKeys: unknown[] = [];
         const viaScanner = await scanned(text, cuts, options, scannerKeys).then(
