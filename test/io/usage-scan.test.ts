@@ -308,8 +308,24 @@ describe('the pair table', () => {
           }
         });
         expect(seen).toEqual(expected);
+        // Every pair is found again, the ones met before the dense index was outgrown and dropped too.
+        for (const [op, customer] of calls) {
+          const pair = table.index(op, customer);
+          expect([table.operation(pair), table.customer(pair)]).toEqual([op, customer]);
+        }
+        expect(table.size).toBe(expected.size);
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('finds a pair met before its dense index was dropped', () => {
+    const table = new PairTable(64);
+    const first = table.index(1, 1);
+    // A customer past the index's rows, which it may not grow to hold: it is dropped, and the hash table answers.
+    const other = table.index(2, 300);
+    expect(table.index(1, 1)).toBe(first);
+    expect(table.index(2, 300)).toBe(other);
+    expect(table.size).toBe(2);
   });
 });
