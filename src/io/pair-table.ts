@@ -1,6 +1,7 @@
 import { Dec, ZERO } from '../core/decimal.js';
 import { SAFE_UNITS } from '../core/exact-sum.js';
 import { CliError } from './errors.js';
+import { readAhead } from './read-ahead.js';
 
 /** Operation ids below this: a pair's key is customer × OP_SPAN + operation, exact in a double for 2^33 customers. */
 const OP_SPAN = 2 ** 20;
@@ -84,10 +85,7 @@ export class PairTable {
 
   /** Reads each pair's sums, so that the additions after find them in the cache. */
   touchSums(pairs: Int32Array, count: number): void {
-    const { sums } = this;
-    let seen = 0;
-    for (let q = 0; q < count; q++) seen += sums[2 * pairs[q]!]!;
-    this.touched = seen;
+    this.touched = readAhead(this.sums, pairs, count);
   }
 
   /** What touch read (kept, so the reads are not left out). */

@@ -1,5 +1,6 @@
 import { type Dec, Dec as D, ZERO } from '../core/decimal.js';
 import { SAFE_UNITS } from '../core/exact-sum.js';
+import { readAhead } from './read-ahead.js';
 
 /**
  * Credits per customer, UTC month and operation, kept in flat typed arrays:
@@ -107,10 +108,7 @@ export class MonthCells {
 
   /** Reads each cell's place, so that the additions after find them in the cache. */
   touch(cells: Int32Array, count: number): void {
-    const { sums } = this;
-    let seen = 0;
-    for (let q = 0; q < count; q++) seen += sums[2 * cells[q]!]!;
-    this.touched = seen;
+    this.touched = readAhead(this.sums, cells, count);
   }
 
   /** What touch read (kept, so the reads are not left out). */

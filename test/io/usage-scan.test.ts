@@ -70,6 +70,28 @@ function parsedBy(text: string, options: UsageOptions, keys: unknown[]): Aggrega
   return aggregator;
 }
 
+/** The scanner's totals, in chunks cut at `cuts`, are csv-parse's, and so are the keys it kept. */
+async function expectAsParsed(text: string, cuts: number[], options: UsageOptions): Promise<void> {
+  // How many distinct operation and customer keys each kept (a hash the scanner works out differently from the map's
+  // would add a key per row), and the customers in the order they were met.
+  const scannerKeys: unknown[] = [];
+  const parserKeys: unknown[] = [];
+  const viaScanner = await scanned(text, cuts, options, scannerKeys).then(
+    (totals) => outcome(() => totals),
+    (error: unknown) => outcome(() => { throw error; }),
+  );
+  const viaParser = (() => {
+    try {
+      return outcome(() => parsed(text, options, parserKeys));
+    } catch {
+      // csv-parse refusing the file (an unclosed quote, a ragged row) is a refusal too.
+      return 'refused';
+    }
+  })();
+  expect(viaScanner).toEqual(viaParser);
+  if (viaScanner !== 'refused') expect(scannerKeys).toEqual(parserKeys);
+}
+
 const COLUMNS = ['timestamp', 'customer_id', 'operation', 'actual_cost', 'credits_consumed', 'note'];
 // Mostly a few names that repeat, so that keys are looked up again; now and then anything.
 const name = fc.oneof(
@@ -127,24 +149,7 @@ describe('the usage scanner', () => {
     await fc.assert(
       fc.asyncProperty(log, fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom<UsageOptions['decimalMark']>(undefined, 'comma'), window, queueFrom, async (text, cuts, decimalMark, within, from) => {
         const options: UsageOptions = { columns: {}, ...(decimalMark && { decimalMark }), ...within, ...from };
-        // How many distinct operation and customer keys each kept (a hash the scanner works out differently from the map's
-        // would add a key per row), and the customers in the order they were met.
-        const scannerKeys: unknown[] = [];
-        const parserKeys: unknown[] = [];
-        const viaScanner = await scanned(text, cuts, options, scannerKeys).then(
-          (totals) => outcome(() => totals),
-          (error: unknown) => outcome(() => { throw error; }),
-        );
-        const viaParser = (() => {
-          try {
-            return outcome(() => parsed(text, options, parserKeys));
-          } catch {
-            // csv-parse refusing the file (an unclosed quote, a ragged row) is a refusal too.
-            return 'refused';
-          }
-        })();
-        expect(viaScanner).toEqual(viaParser);
-        if (viaScanner !== 'refused') expect(scannerKeys).toEqual(parserKeys);
+        await expectAsParsed(text, cuts, options);
       }),
       {
         numRuns: 1500,
@@ -241,21 +246,7 @@ describe('the usage scanner in ledger mode', () => {
     await fc.assert(
       fc.asyncProperty(ledgerLog, fc.array(fc.nat(), { maxLength: 6 }), queueFrom, async (text, cuts, from) => {
         const options: UsageOptions = { columns: {}, costOptional: true, ...from };
-        const scannerKeys: unknown[] = [];
-        const parserKeys: unknown[] = [];
-        const viaScanner = await scanned(text, cuts, options, scannerKeys).then(
-          (totals) => outcome(() => totals),
-          (error: unknown) => outcome(() => { throw error; }),
-        );
-        const viaParser = (() => {
-          try {
-            return outcome(() => parsed(text, options, parserKeys));
-          } catch {
-            return 'refused';
-          }
-        })();
-        expect(viaScanner).toEqual(viaParser);
-        if (viaScanner !== 'refused') expect(scannerKeys).toEqual(parserKeys);
+        await expectAsParsed(text, cuts, options);
       }),
       { numRuns: 200 },
     );
