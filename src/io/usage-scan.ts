@@ -187,10 +187,6 @@ const TIME = 4;
 /** Why a number field was refused; undefined when it was taken. */
 type NumberProblem = 'not a number' | 'negative';
 
-/**
- * Aggregates usage rows into per-operation totals. Every row, from the fast
- * path or from csv-parse, goes through addRecord, so both paths mean the same.
- */
 /** How many calls are queued before their customers and cells are looked up together. */
 const QUEUE = 128;
 
@@ -202,6 +198,10 @@ const QUEUE = 128;
  */
 const QUEUE_FROM = 4096;
 
+/**
+ * Aggregates usage rows into per-operation totals. Every row, from the fast
+ * path or from csv-parse, goes through addRecord, so both paths mean the same.
+ */
 export class Aggregator {
   rows = 0;
   skipped = 0;
@@ -230,7 +230,7 @@ export class Aggregator {
   /** The month cells of the last call's bucket. */
   private lastBucket = Number.NaN;
   private lastCells: MonthCells | undefined;
-  /** Calls queued for the ledger (flushCalls): their customer's hash and bytes in `queuedIn`, operation id and credits units. */
+  /** Calls queued (flushCalls): their customer's hash and bytes in `queuedIn`, operation id, and credits units (ledger) or cost units. */
   private queued = 0;
   private readonly queueFrom: number;
   private queuedIn: Buffer | undefined;
@@ -483,7 +483,7 @@ export class Aggregator {
     op.calls++;
     this.rows++;
     if (index.customer < 0) return;
-    // A call of the usual kind is queued, its customer and pair looked up with the calls queued beside it (flushPairs).
+    // A call of the usual kind is queued, its customer and pair looked up with the calls queued beside it (flushCalls).
     if (fast && typeof cost === 'number' && this.kinds[index.customer] === KEY && (this.customerIds.size >= this.queueFrom || this.pairs.size >= 8 * this.queueFrom)) {
       const q = this.queued;
       if (q === 0) this.queuedIn = buf;
@@ -505,11 +505,13 @@ export class Aggregator {
   private customerAt(buf: Buffer, fast: boolean): number {
     // A customer's id is its entry number in customerIds: found without reading the entry.
     const id = this.entryOf(this.customerIds, buf, this.index.customer, fast);
-    if (id >= 0) return id;
-    const from = this.starts[this.index.customer]!;
-    const to = this.ends[this.index.customer]!;
+    return id >= 0 ? id : this.addCustomer(buf, this.starts[this.index.customer]!, this.ends[this.index.customer]!);
+  }
+
+  /** A customer met for the first time: its name, and its id (the next) under its bytes. */
+  private addCustomer(buf: Buffer, from: number, to: number, name = buf.toString('utf8', from, to).trim()): number {
     const added = this.customerNames.length;
-    this.customerNames.push(buf.toString('utf8', from, to).trim());
+    this.customerNames.push(name);
     this.customerIds.set(buf, from, to, added);
     return added;
   }
@@ -612,12 +614,7 @@ export class Aggregator {
     // A call of the usual kind is queued: its customer found and its cell added to with the calls queued beside it.
     const queue = this.customerIds.size >= this.queueFrom || this.customerIds.size * this.book.stride >= 8 * this.queueFrom;
     if (queue && fast && !ledger.boundaries && !ledger.activeDays && this.kinds[index.customer] === KEY && to > from && buf[from]! > 32 && buf[from]! < 128) {
-      if (day !== this.lastDay) {
-        const date = new Date(day * DAY_MS);
-        this.lastDay = day;
-        this.lastMonth = date.getUTCFullYear() * 12 + date.getUTCMonth();
-      }
-      const bucket = this.lastMonth;
+      const bucket = this.monthOf(day);
       let units = -1;
       if (index.credits >= 0) {
         const value = this.read(buf, index.credits, CREDIT_SCALE, line, 'credits_consumed', fast);
@@ -638,10 +635,7 @@ export class Aggregator {
         this.qUnits[q] = units;
         this.queued = q + 1;
         if (q + 1 === QUEUE) this.flushCalls();
-        op.calls++;
-        this.rows++;
-        if (at > this.latestAt) this.latestAt = at;
-        if (at < this.earliestAt) this.earliestAt = at;
+        this.counted(op, at);
         return;
       }
     }
@@ -650,9 +644,7 @@ export class Aggregator {
     if (customer < 0) {
       const name = buf.toString('utf8', from, to).trim();
       if (name === '') throw new InputError(this.file, 'customer_id: the customer is empty', { line, column: index.customer + 1 });
-      customer = this.customerNames.length;
-      this.customerNames.push(name);
-      this.customerIds.set(buf, from, to, customer);
+      customer = this.addCustomer(buf, from, to, name);
     }
     let bucket: number;
     if (ledger.boundaries) {
@@ -662,14 +654,7 @@ export class Aggregator {
         this.skipped++;
         return;
       }
-    } else {
-      if (day !== this.lastDay) {
-        const date = new Date(day * DAY_MS);
-        this.lastDay = day;
-        this.lastMonth = date.getUTCFullYear() * 12 + date.getUTCMonth();
-      }
-      bucket = this.lastMonth;
-    }
+    } else bucket = this.monthOf(day);
     if (ledger.activeDays) this.book.markDay(bucket, customer, day);
     if (bucket !== this.lastBucket) {
       this.lastCells = this.book.cells(bucket);
@@ -690,10 +675,25 @@ export class Aggregator {
       if (units >= 0) cells.add(cell, 1, units);
       else cells.addDecimal(cell, 1, known.byHour[hour]!);
     }
+    this.counted(op, at);
+  }
+
+  /** A call of the ledger counted: its operation's calls, the rows, the latest and earliest call. */
+  private counted(op: OperationUsage, at: number): void {
     op.calls++;
     this.rows++;
     if (at > this.latestAt) this.latestAt = at;
     if (at < this.earliestAt) this.earliestAt = at;
+  }
+
+  /** The UTC month (year × 12 + month index) of a day since the epoch; a log in time order works it out once a day. */
+  private monthOf(day: number): number {
+    if (day !== this.lastDay) {
+      const date = new Date(day * DAY_MS);
+      this.lastDay = day;
+      this.lastMonth = date.getUTCFullYear() * 12 + date.getUTCMonth();
+    }
+    return this.lastMonth;
   }
 
   /**
@@ -713,13 +713,8 @@ export class Aggregator {
     for (let q = 0; q < n; q++) {
       const from = qStart[q]!;
       const to = qEnd[q]!;
-      let customer = customerIds.find(buf, from, to, qHash[q]!);
-      if (customer < 0) {
-        customer = this.customerNames.length;
-        this.customerNames.push(buf.toString('utf8', from, to).trim());
-        customerIds.set(buf, from, to, customer);
-      }
-      qCell[q] = customer;
+      const customer = customerIds.find(buf, from, to, qHash[q]!);
+      qCell[q] = customer >= 0 ? customer : this.addCustomer(buf, from, to);
     }
     if (this.options.ledger) {
       const cells = this.lastCells!;
