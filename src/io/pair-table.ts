@@ -167,7 +167,7 @@ export class PairTable {
   }
 
   customer(pair: number): number {
-    return Math.floor((this.keys[pair]! - 1) / OP_SPAN);
+    return pairCustomer(this.keys, pair);
   }
 
   /** Each operation's pairs, in the order they were added, by operation id. */
@@ -225,9 +225,9 @@ export interface PairParts {
   sums: Float64Array<ArrayBuffer>;
 }
 
-/** The customer id of a pair in PairParts. */
-export function pairCustomer(parts: PairParts, pair: number): number {
-  return Math.floor((parts.keys[pair]! - 1) / OP_SPAN);
+/** The customer id of a pair, from the pairs' keys (a PairTable's, or its PairParts'). */
+export function pairCustomer(keys: Float64Array, pair: number): number {
+  return Math.floor((keys[pair]! - 1) / OP_SPAN);
 }
 
 function grown(from: Float64Array, to: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {

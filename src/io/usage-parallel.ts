@@ -200,7 +200,7 @@ function mergeCustomers(parts: readonly CustomerPart[]): Map<string, CustomerUsa
     const spilled = big.size > 0 || extra.size > 0;
     for (let i = 0; i < part.pairs.length; i++) {
       const pair = part.pairs[i]!;
-      const name = names[pairCustomer(table, pair)]!;
+      const name = names[pairCustomer(table.keys, pair)]!;
       let customer = merged.get(name);
       if (!customer) merged.set(name, (customer = { customer: name, calls: 0, cost: new ExactSum() }));
       customer.calls += sums[2 * pair]!;

@@ -485,15 +485,7 @@ export class Aggregator {
     if (index.customer < 0) return;
     // A call of the usual kind is queued, its customer and pair looked up with the calls queued beside it (flushCalls).
     if (fast && typeof cost === 'number' && this.kinds[index.customer] === KEY && (this.customerIds.size >= this.queueFrom || this.pairs.size >= 8 * this.queueFrom)) {
-      const q = this.queued;
-      if (q === 0) this.queuedIn = buf;
-      this.qHash[q] = this.hashes[index.customer]!;
-      this.qStart[q] = this.starts[index.customer]!;
-      this.qEnd[q] = this.ends[index.customer]!;
-      this.qOp[q] = op.id;
-      this.qUnits[q] = cost;
-      this.queued = q + 1;
-      if (q + 1 === QUEUE) this.flushCalls();
+      this.enqueue(buf, this.starts[index.customer]!, this.ends[index.customer]!, op.id, cost);
       return;
     }
     if (this.queued > 0) this.flushCalls();
@@ -626,15 +618,7 @@ export class Aggregator {
           this.lastCells = this.book.cells(bucket);
           this.lastBucket = bucket;
         }
-        const q = this.queued;
-        if (q === 0) this.queuedIn = buf;
-        this.qHash[q] = this.hashes[index.customer]!;
-        this.qStart[q] = from;
-        this.qEnd[q] = to;
-        this.qOp[q] = known.id;
-        this.qUnits[q] = units;
-        this.queued = q + 1;
-        if (q + 1 === QUEUE) this.flushCalls();
+        this.enqueue(buf, from, to, known.id, units);
         this.counted(op, at);
         return;
       }
@@ -694,6 +678,19 @@ export class Aggregator {
       this.lastMonth = date.getUTCFullYear() * 12 + date.getUTCMonth();
     }
     return this.lastMonth;
+  }
+
+  /** Queues a call: its customer's bytes (and the hash the line reader worked out), its operation id and its units. */
+  private enqueue(buf: Buffer, from: number, to: number, op: number, units: number): void {
+    const q = this.queued;
+    if (q === 0) this.queuedIn = buf;
+    this.qHash[q] = this.hashes[this.index.customer]!;
+    this.qStart[q] = from;
+    this.qEnd[q] = to;
+    this.qOp[q] = op;
+    this.qUnits[q] = units;
+    this.queued = q + 1;
+    if (q + 1 === QUEUE) this.flushCalls();
   }
 
   /**
