@@ -8,6 +8,7 @@ import type { AuditSqlOptions } from '../core/sql.js';
 import { CliError } from '../io/errors.js';
 import { COST_SCALE, CREDIT_SCALE, type CustomerUsage } from '../io/usage-scan.js';
 import { ExactSum } from '../core/exact-sum.js';
+import { chooseTop } from '../core/top.js';
 import { logHasColumn, readUsage, startReading } from '../io/usage.js';
 import type { AuditReport } from '../render/audit.js';
 import type { Ui } from '../ui.js';
@@ -53,25 +54,7 @@ export function topCustomers(customers: Iterable<CustomerUsage>, top: number, by
 
 /** The `top` of customers by cost as decimals, chosen by units when `units` says every cost is whole units. */
 function costliest(customers: CustomerUsage[], top: number, units: boolean): { customer: string; calls: number; cost: Dec }[] {
-  let chosen = customers;
-  if (units && top >= 1 && top < chosen.length) {
-    const before = (a: CustomerUsage, b: CustomerUsage) => b.cost.small - a.cost.small || a.customer.localeCompare(b.customer);
-    if (top * 16 >= chosen.length) chosen = chosen.sort(before).slice(0, top);
-    else {
-      // The best `top` so far, in order: most customers are past the last of them at one comparison.
-      const best: CustomerUsage[] = [];
-      for (const c of chosen) {
-        if (best.length === top && before(c, best[top - 1]!) >= 0) continue;
-        let at = best.length === top ? top - 1 : best.length;
-        while (at > 0 && before(c, best[at - 1]!) < 0) {
-          best[at] = best[at - 1]!;
-          at--;
-        }
-        best[at] = c;
-      }
-      chosen = best;
-    }
-  }
+  const chosen = units && top >= 1 && top < customers.length ? chooseTop(customers.length, (i) => customers[i]!.cost.small, (i) => customers[i]!.customer, top).map((i) => customers[i]!) : customers;
   return chosen.map((c) => ({ customer: c.customer, calls: c.calls, cost: c.cost.total(COST_SCALE) }));
 }
 
@@ -148,7 +131,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
       cost: op.cost.total(COST_SCALE),
       ...(totals.hasCredits && { creditsConsumed: op.credits.total(CREDIT_SCALE) }),
       ...(totals.hasCustomers && {
-        customers: (top: number) => topCustomers(op.customers.values(), top, op.customers.byName),
+        customers: (top: number) => op.customers.top?.(top) ?? topCustomers(op.customers.values(), top, op.customers.byName),
       }),
     }));
     rows = totals.rows;

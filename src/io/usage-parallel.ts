@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { readerThreads, runWorker } from './threads.js';
 import { USAGE_WORKER as WORKER } from './usage-warm.js';
 import { lineBounds, lineStart } from './file-lines.js';
-import { ExactSum } from '../core/exact-sum.js';
+import { ExactSum, SAFE_UNITS } from '../core/exact-sum.js';
+import { chooseTop } from '../core/top.js';
 import { detectDelimiter } from './csv.js';
-import { CREDIT_SCALE, type CustomerUsage, type Ledger, type OperationTotals, type UsageOptions, type UsageTotals, MAX_LINE, headerFields, ledgerFrom, newAggregator } from './usage-scan.js';
+import { COST_SCALE, CREDIT_SCALE, type CustomerUsage, type TopCustomer, type Ledger, type OperationTotals, type UsageOptions, type UsageTotals, MAX_LINE, headerFields, ledgerFrom, newAggregator } from './usage-scan.js';
 import { LedgerBook, MonthCells } from './usage-ledger.js';
-import { Dec } from '../core/decimal.js';
+import { Dec, ZERO } from '../core/decimal.js';
 import { type PairParts, pairCustomer } from './pair-table.js';
 import type { PackedCustomers, WorkerResult, WorkerTask } from './usage-worker.js';
 
@@ -152,24 +153,26 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
   let rows = 0;
   let skipped = 0;
   const operations = new Map<string, OperationTotals & { first: number; parts: CustomerPart[] }>();
-  for (const result of results) {
-    if (result.kind !== 'totals') continue;
+  const totals = results.filter((r) => r.kind === 'totals');
+  // Customers are merged only for the operations that are asked for them (the flagged ones), by ids given once for all.
+  let ids: CustomerIds | undefined;
+  for (const [thread, result] of totals.entries()) {
     rows += result.rows;
     skipped += result.skipped;
     for (const part of result.operations) {
       let op = operations.get(part.operation);
       if (!op) {
         const parts: CustomerPart[] = [];
-        // Customers are merged only for the operations that are asked for them (the flagged ones).
-        let merged: Map<string, CustomerUsage> | undefined;
-        const customers = { values: () => (merged ??= mergeCustomers(parts)).values(), byName: true };
+        // Not kept: its arrays are as long as all threads' customers, and a diff asks every operation once.
+        const sums = () => new MergedCustomers(parts, (ids ??= new CustomerIds(totals.map((t) => t.customers))));
+        const customers = { values: () => sums().values(), top: (n: number) => sums().top(n), byName: true };
         operations.set(part.operation, (op = { operation: part.operation, first: part.first, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers, parts }));
       }
       op.first = Math.min(op.first, part.first);
       op.calls += part.calls;
       op.cost.addParts(part.cost);
       op.credits.addParts(part.credits);
-      op.parts.push({ names: result.customers, table: result.pairs, packed: part.customers });
+      op.parts.push({ thread, table: result.pairs, packed: part.customers });
     }
   }
   return {
@@ -183,31 +186,113 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
   };
 }
 
-/** One worker's customers of an operation, the names its ids stand for, and the pairs its pair indices are of. */
+/** One worker's customers of an operation: the thread (whose names its customer ids stand for), and the pairs its pair indices are of. */
 interface CustomerPart {
-  names: readonly string[];
+  thread: number;
   table: PairParts;
   packed: PackedCustomers;
 }
 
-/** One operation's customers from every worker's part, by name. */
-function mergeCustomers(parts: readonly CustomerPart[]): Map<string, CustomerUsage> {
-  const merged = new Map<string, CustomerUsage>();
-  for (const { names, table, packed: part } of parts) {
-    const big = new Map(part.big);
-    const extra = new Map(part.extra);
-    const { sums } = table;
-    const spilled = big.size > 0 || extra.size > 0;
-    for (let i = 0; i < part.pairs.length; i++) {
-      const pair = part.pairs[i]!;
-      const name = names[pairCustomer(table.keys, pair)]!;
-      let customer = merged.get(name);
-      if (!customer) merged.set(name, (customer = { customer: name, calls: 0, cost: new ExactSum() }));
-      customer.calls += sums[2 * pair]!;
-      const units = sums[2 * pair + 1]!;
-      if (!spilled || (!big.has(i) && !extra.has(i))) customer.cost.addUnits(units);
-      else customer.cost.addParts({ small: units, big: big.get(i) ?? '0', extra: extra.get(i) ?? '0' });
+/**
+ * One id per customer name across the threads, each thread's customer ids
+ * mapped to it as they are first asked for: an operation met by a few
+ * customers looks up only those.
+ */
+export class CustomerIds {
+  readonly names: string[] = [];
+  private readonly byName = new Map<string, number>();
+  /** Per thread, its customer id's merged id + 1 (0: not asked for yet). */
+  private readonly maps: Int32Array[];
+  /** How many merged ids there can be at most: every thread's customers. */
+  readonly capacity: number;
+
+  constructor(private readonly threads: readonly (readonly string[])[]) {
+    this.maps = threads.map((names) => new Int32Array(names.length));
+    this.capacity = threads.reduce((n, names) => n + names.length, 0);
+  }
+
+  id(thread: number, customer: number): number {
+    const map = this.maps[thread]!;
+    const known = map[customer]!;
+    if (known !== 0) return known - 1;
+    const name = this.threads[thread]![customer]!;
+    let id = this.byName.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.byName.set(name, id);
+    }
+    map[customer] = id + 1;
+    return id;
+  }
+}
+
+/**
+ * One operation's customers from every worker's part, merged by name: calls
+ * and cost units per merged id in typed arrays, the rare sum past SAFE_UNITS
+ * or value of more decimals sparse beside. Only the customers asked for
+ * become objects: 50,000 of them made 50,000 objects and decimals for the
+ * five named.
+ */
+export class MergedCustomers {
+  private readonly calls: Float64Array;
+  private readonly units: Float64Array;
+  private readonly big = new Map<number, bigint>();
+  private readonly extra = new Map<number, Dec>();
+  /** Merged ids in the order met. */
+  private readonly met: number[] = [];
+
+  constructor(
+    parts: readonly CustomerPart[],
+    private readonly ids: CustomerIds,
+  ) {
+    const calls = (this.calls = new Float64Array(ids.capacity));
+    const units = (this.units = new Float64Array(ids.capacity));
+    const { met } = this;
+    for (const { thread, table, packed: part } of parts) {
+      const { sums, keys } = table;
+      const big = new Map(part.big);
+      const extra = new Map(part.extra);
+      const spilled = big.size > 0 || extra.size > 0;
+      for (let i = 0; i < part.pairs.length; i++) {
+        const pair = part.pairs[i]!;
+        const id = ids.id(thread, pairCustomer(keys, pair));
+        // Every pair has a call: a customer with none is met here first.
+        if (calls[id] === 0) met.push(id);
+        calls[id] = calls[id]! + sums[2 * pair]!;
+        // Both under SAFE_UNITS (4e15): their sum is exact under 2^53.
+        const sum = units[id]! + sums[2 * pair + 1]!;
+        if (sum > SAFE_UNITS) {
+          this.big.set(id, (this.big.get(id) ?? 0n) + BigInt(sum));
+          units[id] = 0;
+        } else units[id] = sum;
+        if (spilled) {
+          const more = big.get(i);
+          if (more !== undefined) this.big.set(id, (this.big.get(id) ?? 0n) + BigInt(more));
+          const decimal = extra.get(i);
+          if (decimal !== undefined) this.extra.set(id, (this.extra.get(id) ?? ZERO).plus(decimal));
+        }
+      }
     }
   }
-  return merged;
+
+  private usage(id: number): CustomerUsage {
+    const cost = new ExactSum();
+    cost.small = this.units[id]!;
+    cost.big = this.big.get(id) ?? 0n;
+    cost.extra = this.extra.get(id) ?? ZERO;
+    return { customer: this.ids.names[id]!, calls: this.calls[id]!, cost };
+  }
+
+  values(): CustomerUsage[] {
+    return this.met.map((id) => this.usage(id));
+  }
+
+  /** The `n` costliest in order, ties by name, chosen by units; undefined when a cost spilled (values() then gives them for the decimal sort). */
+  top(n: number): TopCustomer[] | undefined {
+    if (this.big.size > 0 || this.extra.size > 0) return undefined;
+    const { met, units, ids } = this;
+    const chosen = chooseTop(met.length, (i) => units[met[i]!]!, (i) => ids.names[met[i]!]!, n).map((i) => met[i]!);
+    return chosen.map((id) => ({ customer: ids.names[id]!, calls: this.calls[id]!, cost: this.usage(id).cost.total(COST_SCALE) }));
+  }
 }

@@ -55,14 +55,26 @@ export interface CustomerUsage {
   cost: ExactSum;
 }
 
+/** One of an operation's costliest customers, its cost a decimal. */
+export interface TopCustomer {
+  customer: string;
+  calls: number;
+  cost: Dec;
+}
+
 /** One operation's sums as a reader reports them. */
 export interface OperationTotals {
   operation: string;
   calls: number;
   cost: ExactSum;
   credits: ExactSum;
-  /** Its customers; `byName` when no two of them share a name (merged by name already). */
-  customers: { values(): Iterable<CustomerUsage>; byName?: boolean };
+  /**
+   * Its customers; `byName` when no two of them share a name (merged by name
+   * already); `top`, when given, the `n` costliest (ties by name) worked out
+   * without making every customer an object, or undefined where it cannot
+   * (a cost past a Number, or of more decimals), for values() to give them.
+   */
+  customers: { values(): Iterable<CustomerUsage>; byName?: boolean; top?(n: number): TopCustomer[] | undefined };
 }
 
 /** As the scanner keeps them: an id for the aggregator's pair table, and the line of the first call. */
