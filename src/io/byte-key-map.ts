@@ -66,8 +66,10 @@ export class ByteKeyMap<V> {
       arena.set(this.arena.subarray(0, this.used));
       this.arena = arena;
     }
-    this.arena.set(buf.subarray(start, end), this.used);
+    // Byte by byte: a key is short, and subarray() makes a Buffer object for each.
+    const { arena } = this;
     const offset = this.used;
+    for (let j = 0; j < length; j++) arena[offset + j] = buf[start + j]!;
     this.used += length;
     this.entries.push(value);
     // At most half full, so probes stay short.
@@ -93,9 +95,18 @@ export class ByteKeyMap<V> {
   /** Moves every placed entry to a table of `capacity` slots (an entry not yet placed is placed by the caller). */
   private rehash(capacity: number): void {
     const old = this.slots;
-    this.slots = new Int32Array(4 * capacity);
-    this.mask = capacity - 1;
-    for (let at = 0; at < old.length; at += 4) if (old[at + 1] !== 0) this.place(old[at]!, old[at + 1]! - 1, old[at + 2]!, old[at + 3]!);
+    const slots = (this.slots = new Int32Array(4 * capacity));
+    const mask = (this.mask = capacity - 1);
+    for (let at = 0; at < old.length; at += 4) {
+      if (old[at + 1] === 0) continue;
+      let i = old[at]! & mask;
+      while (slots[4 * i + 1] !== 0) i = (i + 1) & mask;
+      const to = 4 * i;
+      slots[to] = old[at]!;
+      slots[to + 1] = old[at + 1]!;
+      slots[to + 2] = old[at + 2]!;
+      slots[to + 3] = old[at + 3]!;
+    }
   }
 }
 
