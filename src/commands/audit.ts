@@ -6,7 +6,7 @@ import { Dec } from '../core/decimal.js';
 import { validateFloor } from '../core/design.js';
 import type { AuditSqlOptions } from '../core/sql.js';
 import { CliError } from '../io/errors.js';
-import { COST_SCALE, CREDIT_SCALE, type CustomerUsage } from '../io/usage-scan.js';
+import { COST_SCALE, CREDIT_SCALE, type CustomerUsage, type TopCustomer } from '../io/usage-scan.js';
 import { ExactSum } from '../core/exact-sum.js';
 import { chooseTop } from '../core/top.js';
 import { logHasColumn, readUsage, startReading } from '../io/usage.js';
@@ -25,7 +25,7 @@ export type AuditCommandOptions = AuditFlagOptions & { usage?: string };
  * only the customers chosen become decimals: an operation of 50,000
  * customers made 50,000 decimals and sorted them. Otherwise all are given.
  */
-export function topCustomers(customers: Iterable<CustomerUsage>, top: number, byName = false): { customer: string; calls: number; cost: Dec }[] {
+export function topCustomers(customers: Iterable<CustomerUsage>, top: number, byName = false): TopCustomer[] {
   let units = true;
   if (byName) {
     // No two share a name: nothing to merge.
@@ -53,7 +53,7 @@ export function topCustomers(customers: Iterable<CustomerUsage>, top: number, by
 }
 
 /** The `top` of customers by cost as decimals, chosen by units when `units` says every cost is whole units. */
-function costliest(customers: CustomerUsage[], top: number, units: boolean): { customer: string; calls: number; cost: Dec }[] {
+function costliest(customers: CustomerUsage[], top: number, units: boolean): TopCustomer[] {
   const chosen = units && top >= 1 && top < customers.length ? chooseTop(customers.length, (i) => customers[i]!.cost.small, (i) => customers[i]!.customer, top).map((i) => customers[i]!) : customers;
   return chosen.map((c) => ({ customer: c.customer, calls: c.calls, cost: c.cost.total(COST_SCALE) }));
 }

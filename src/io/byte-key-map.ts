@@ -95,18 +95,9 @@ export class ByteKeyMap<V> {
   /** Moves every placed entry to a table of `capacity` slots (an entry not yet placed is placed by the caller). */
   private rehash(capacity: number): void {
     const old = this.slots;
-    const slots = (this.slots = new Int32Array(4 * capacity));
-    const mask = (this.mask = capacity - 1);
-    for (let at = 0; at < old.length; at += 4) {
-      if (old[at + 1] === 0) continue;
-      let i = old[at]! & mask;
-      while (slots[4 * i + 1] !== 0) i = (i + 1) & mask;
-      const to = 4 * i;
-      slots[to] = old[at]!;
-      slots[to + 1] = old[at + 1]!;
-      slots[to + 2] = old[at + 2]!;
-      slots[to + 3] = old[at + 3]!;
-    }
+    this.slots = new Int32Array(4 * capacity);
+    this.mask = capacity - 1;
+    for (let at = 0; at < old.length; at += 4) if (old[at + 1] !== 0) this.place(old[at]!, old[at + 1]! - 1, old[at + 2]!, old[at + 3]!);
   }
 }
 
