@@ -11,6 +11,7 @@ import { COST_SCALE, CREDIT_SCALE, type CustomerUsage, type TopCustomer, type Le
 import { LedgerBook, MonthCells } from './usage-ledger.js';
 import { Dec, ZERO } from '../core/decimal.js';
 import { type PairParts, pairCustomer } from './pair-table.js';
+import type { Chunk } from './call-record.js';
 import type { PackedCustomers, WorkerResult, WorkerTask } from './usage-worker.js';
 
 /**
@@ -172,7 +173,7 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
       op.calls += part.calls;
       op.cost.addParts(part.cost);
       op.credits.addParts(part.credits);
-      op.parts.push({ thread, table: result.pairs, packed: part.customers });
+      op.parts.push({ thread, table: result.pairs, packed: part.customers, kept: part.kept });
     }
   }
   return {
@@ -186,11 +187,13 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
   };
 }
 
-/** One worker's customers of an operation: the thread (whose names its customer ids stand for), and the pairs its pair indices are of. */
+/** One worker's customers of an operation: the thread (whose names its customer ids stand for), the pairs its pair indices are of, and its calls kept as read. */
 interface CustomerPart {
   thread: number;
   table: PairParts;
   packed: PackedCustomers;
+  /** Its calls as read, not summed by customer. */
+  kept: Chunk[];
 }
 
 /**
@@ -249,7 +252,21 @@ export class MergedCustomers {
     const calls = (this.calls = new Float64Array(ids.capacity));
     const units = (this.units = new Float64Array(ids.capacity));
     const { met } = this;
-    for (const { thread, table, packed: part } of parts) {
+    const add = (id: number, count: number, cost: number) => {
+      // Every pair and every call has a call: a customer with none is met here first.
+      if (calls[id] === 0) met.push(id);
+      calls[id] = calls[id]! + count;
+      // Both under SAFE_UNITS (4e15): their sum is exact under 2^53.
+      const sum = units[id]! + cost;
+      if (sum > SAFE_UNITS) {
+        this.big.set(id, (this.big.get(id) ?? 0n) + BigInt(sum));
+        units[id] = 0;
+      } else units[id] = sum;
+    };
+    for (const { thread, table, packed: part, kept } of parts) {
+      for (const { customers, units: cost } of kept) {
+        for (let i = 0; i < customers.length; i++) add(ids.id(thread, customers[i]!), 1, cost[i]!);
+      }
       const { sums, keys } = table;
       const big = new Map(part.big);
       const extra = new Map(part.extra);
@@ -257,15 +274,7 @@ export class MergedCustomers {
       for (let i = 0; i < part.pairs.length; i++) {
         const pair = part.pairs[i]!;
         const id = ids.id(thread, pairCustomer(keys, pair));
-        // Every pair has a call: a customer with none is met here first.
-        if (calls[id] === 0) met.push(id);
-        calls[id] = calls[id]! + sums[2 * pair]!;
-        // Both under SAFE_UNITS (4e15): their sum is exact under 2^53.
-        const sum = units[id]! + sums[2 * pair + 1]!;
-        if (sum > SAFE_UNITS) {
-          this.big.set(id, (this.big.get(id) ?? 0n) + BigInt(sum));
-          units[id] = 0;
-        } else units[id] = sum;
+        add(id, sums[2 * pair]!, sums[2 * pair + 1]!);
         if (spilled) {
           const more = big.get(i);
           if (more !== undefined) this.big.set(id, (this.big.get(id) ?? 0n) + BigInt(more));

@@ -13,6 +13,7 @@ import { UnitsUse } from '../core/units-use.js';
 import type { OperationUse } from '../core/usage.js';
 import { Dec as D } from '../core/decimal.js';
 import { LedgerBook, type MonthCells } from './usage-ledger.js';
+import { CallRecord } from './call-record.js';
 import { PairTable } from './pair-table.js';
 import { TOKEN_ALIASES, TOKEN_PRICES as TOKEN_COLUMNS } from '../core/tokens.js';
 
@@ -128,7 +129,21 @@ export interface UsageOptions {
    * the queue.
    */
   queueFrom?: number;
+  /**
+   * How many calls are kept as read (CallRecord) before they are summed by
+   * customer: 0 (sum as read) unless given. A reader thread keeps up to
+   * RECORD_UP_TO and hands them over, so that only flagged operations are
+   * summed by customer; the in-order reader sums as it reads.
+   */
+  recordUpTo?: number;
 }
+
+/**
+ * The calls a reader thread keeps as read: 12 bytes each, 24 MB at most.
+ * Past it the calls are summed into the pair table, whose size is bounded by
+ * the pairs.
+ */
+export const RECORD_UP_TO = 2 ** 21;
 
 export interface LedgerOptions {
   /**
@@ -228,6 +243,8 @@ export class Aggregator {
   readonly customerNames: string[] = [];
   /** Calls and cost per operation and customer (not in ledger mode). */
   readonly pairs = new PairTable();
+  /** Calls kept as read, before they are summed by customer (a reader thread's, up to options.recordUpTo). */
+  readonly record: CallRecord;
   private grouped: { size: number; lists: Int32Array[] } | undefined;
   /** In ledger mode: operation names by id, and the latest and earliest call. */
   readonly operationNames: string[] = [];
@@ -273,6 +290,7 @@ export class Aggregator {
     readonly options: UsageOptions,
   ) {
     this.queueFrom = options.queueFrom ?? QUEUE_FROM;
+    this.record = new CallRecord(options.ledger ? 0 : (options.recordUpTo ?? 0));
     this.starts = new Int32Array(width);
     this.ends = new Int32Array(width);
     this.hashes = new Int32Array(width);
@@ -501,8 +519,26 @@ export class Aggregator {
       return;
     }
     if (this.queued > 0) this.flushCalls();
+    const customer = this.customerAt(buf, fast);
+    const { record } = this;
+    if (typeof cost === 'number' && record.size < record.limit) {
+      record.add(op.id, customer, cost);
+      return;
+    }
+    if (record.size > 0) this.fold();
     const { pairs } = this;
-    pairs.addCall(pairs.index(op.id, this.customerAt(buf, fast)), cost);
+    pairs.addCall(pairs.index(op.id, customer), cost);
+  }
+
+  /** Sums every kept call into the pair table, and keeps no more: from here on calls are summed as read. */
+  fold(): void {
+    const { record, pairs } = this;
+    for (let op = 0; op < record.operations; op++) {
+      for (const { customers, units } of record.of(op)) {
+        for (let i = 0; i < customers.length; i++) pairs.addCall(pairs.index(op, customers[i]!), units[i]!);
+      }
+    }
+    record.close();
   }
 
   /** The id of the record's customer, added when new. */
@@ -522,6 +558,7 @@ export class Aggregator {
 
   /** An operation's customers (by the id of its OperationUsage), with their calls and cost, in the order they first called it. */
   customersOf(id: number): CustomerUsage[] {
+    if (this.record.size > 0) this.fold();
     const { pairs } = this;
     return Array.from(this.pairsByOperation()[id] ?? [], (pair) => {
       const cost = new ExactSum();
@@ -731,7 +768,12 @@ export class Aggregator {
       cells.touch(qCell, n);
       for (let q = 0; q < n; q++) cells.add(qCell[q]!, 1, qUnits[q]!);
     } else {
-      const { pairs } = this;
+      const { record, pairs } = this;
+      if (record.size + n <= record.limit) {
+        for (let q = 0; q < n; q++) record.add(qOp[q]!, qCell[q]!, qUnits[q]!);
+        return;
+      }
+      if (record.size > 0) this.fold();
       pairs.touch(qOp, qCell, n);
       for (let q = 0; q < n; q++) qCell[q] = pairs.index(qOp[q]!, qCell[q]!);
       pairs.touchSums(qCell, n);

@@ -1,9 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { MAX_LINE, newAggregator, type UsageOptions } from './usage-scan.js';
+import { MAX_LINE, newAggregator, RECORD_UP_TO, type UsageOptions } from './usage-scan.js';
 import { forEachLines, type LineBuffer } from './file-lines.js';
 import type { LedgerParts } from './usage-ledger.js';
 import { onTask } from './threads.js';
 import type { PairParts, PairTable } from './pair-table.js';
+import type { Chunk } from './call-record.js';
 
 /**
  * A worker's task: the parts of a usage log (bounds[k] to bounds[k + 1], at
@@ -32,6 +33,8 @@ export interface WorkerOperation {
   cost: import('../core/exact-sum.js').SumParts;
   credits: import('../core/exact-sum.js').SumParts;
   customers: PackedCustomers;
+  /** Its calls kept as read (Aggregator.record), beside those summed in `customers`: each one's customer id and cost units. */
+  kept: Chunk[];
 }
 
 /**
@@ -68,7 +71,8 @@ function pack(pairs: PairTable, list: Int32Array | undefined): PackedCustomers {
 const PART_LINES = 2 ** 31;
 
 async function run(task: WorkerTask): Promise<WorkerResult> {
-  const aggregator = newAggregator(task.path, task.header, task.options);
+  // Calls are kept as read and handed over, so that the main thread sums by customer only the operations it flags.
+  const aggregator = newAggregator(task.path, task.header, { ...task.options, recordUpTo: task.options.recordUpTo ?? RECORD_UP_TO });
   // Line numbers are unknown here: a bad row, a quote the scanner leaves or an overlong line is re-read in order, where they are.
   const next = new Int32Array(task.next);
   // The file goes to the in-order reader: the other threads need take no more parts.
@@ -118,6 +122,7 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
       cost: op.cost.parts(),
       credits: op.credits.parts(),
       customers: pack(aggregator.pairs, lists[op.id]),
+      kept: aggregator.record.of(op.id),
     })),
   };
 }
@@ -131,7 +136,7 @@ if (parentPort) {
     result.kind === 'ledger'
       ? result.book.months.map((m) => m.sums.buffer as ArrayBuffer)
       : result.kind === 'totals'
-        ? [result.pairs.keys.buffer, result.pairs.sums.buffer, ...result.operations.map((o) => o.customers.pairs.buffer as ArrayBuffer)]
+        ? [result.pairs.keys.buffer, result.pairs.sums.buffer, ...result.operations.flatMap((o) => [o.customers.pairs.buffer as ArrayBuffer, ...o.kept.flatMap((c) => [c.customers.buffer, c.units.buffer])])]
         : [];
   onTask<WorkerTask>(port, workerData, (task) =>
     run(task).then(

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/io/errors.js';
 import { PairTable } from '../../src/io/pair-table.js';
-import { type Aggregator, COST_SCALE, CREDIT_SCALE, type Ledger, type UsageOptions, type UsageTotals, headerFields, ledgerOf, newAggregator, scanChunks, totalsOf } from '../../src/io/usage-scan.js';
+import { type Aggregator, COST_SCALE, CREDIT_SCALE, type Ledger, type UsageOptions, type UsageTotals, headerFields, ledgerOf, newAggregator, RECORD_UP_TO, scanChunks, totalsOf } from '../../src/io/usage-scan.js';
 
 /** What a read comes to: per operation its calls, exact sums and customers merged by name, or that it was refused. */
 function outcome(read: () => UsageTotals): unknown {
@@ -82,7 +82,9 @@ async function expectAsParsed(text: string, cuts: number[], options: UsageOption
   );
   const viaParser = (() => {
     try {
-      return outcome(() => parsed(text, options, parserKeys));
+      // Summed as read: the scanner's kept calls (options.recordUpTo) must come to what summing as read does.
+      const { recordUpTo: _kept, ...asRead } = options;
+      return outcome(() => parsed(text, asRead, parserKeys));
     } catch {
       // csv-parse refusing the file (an unclosed quote, a ragged row) is a refusal too.
       return 'refused';
@@ -118,6 +120,8 @@ const timestamp = fc.constantFrom(
 const cellOf = (column: string) => (column === 'actual_cost' || column === 'credits_consumed' ? number : column === 'timestamp' ? timestamp : name);
 /** Calls queued from the first customer, from the 50th (the reader switches in the middle of a log), or as the commands queue them. */
 const queueFrom = fc.constantFrom<Pick<UsageOptions, 'queueFrom'>>({ queueFrom: 0 }, { queueFrom: 50 }, {});
+/** Calls summed as read, kept up to the 7th (then summed into the pairs in the middle of a log), or kept as a reader thread keeps them. */
+const kept = fc.constantFrom<Pick<UsageOptions, 'recordUpTo'>>({}, { recordUpTo: 7 }, { recordUpTo: RECORD_UP_TO });
 /** A time window or none: the timestamps are read only with one. */
 const window = fc.constantFrom<Pick<UsageOptions, 'since' | 'until'>>({}, { since: Date.parse('2026-10-16T00:00:00Z') }, { until: Date.parse('2026-10-15T23:59:59.999Z') }, { since: Date.parse('2026-10-01T00:00:00Z'), until: Date.parse('2026-10-31T23:59:59Z') });
 /** A field as a log would write it: mostly bare, sometimes wholly in quotes, now and then with an escaped quote or a line break inside. */
@@ -147,14 +151,14 @@ const log = fc
 describe('the usage scanner', () => {
   it('sums exactly what csv-parse reads, however the bytes come in chunks', async () => {
     await fc.assert(
-      fc.asyncProperty(log, fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom<UsageOptions['decimalMark']>(undefined, 'comma'), window, queueFrom, async (text, cuts, decimalMark, within, from) => {
-        const options: UsageOptions = { columns: {}, ...(decimalMark && { decimalMark }), ...within, ...from };
+      fc.asyncProperty(log, fc.array(fc.nat(), { maxLength: 6 }), fc.constantFrom<UsageOptions['decimalMark']>(undefined, 'comma'), window, queueFrom, kept, async (text, cuts, decimalMark, within, from, keeping) => {
+        const options: UsageOptions = { columns: {}, ...(decimalMark && { decimalMark }), ...within, ...from, ...keeping };
         await expectAsParsed(text, cuts, options);
       }),
       {
         numRuns: 1500,
         // A CR that ends no line, just after a timestamp read where it stands: the field goes on to the LF.
-        examples: [['operation,actual_cost,timestamp\na,1,2026-10-01T00:00:00.000Z\rx\na,2,2026-10-01T00:00:01Z\rx\n', [], undefined, { since: 0 }, { queueFrom: 0 }]],
+        examples: [['operation,actual_cost,timestamp\na,1,2026-10-01T00:00:00.000Z\rx\na,2,2026-10-01T00:00:01Z\rx\n', [], undefined, { since: 0 }, { queueFrom: 0 }, {}]],
       },
     );
   });
@@ -244,8 +248,8 @@ describe('the usage scanner in ledger mode', () => {
 
   it('and the totals of long logs, whose calls fill the queue', async () => {
     await fc.assert(
-      fc.asyncProperty(ledgerLog, fc.array(fc.nat(), { maxLength: 6 }), queueFrom, async (text, cuts, from) => {
-        const options: UsageOptions = { columns: {}, costOptional: true, ...from };
+      fc.asyncProperty(ledgerLog, fc.array(fc.nat(), { maxLength: 6 }), queueFrom, kept, async (text, cuts, from, keeping) => {
+        const options: UsageOptions = { columns: {}, costOptional: true, ...from, ...keeping };
         await expectAsParsed(text, cuts, options);
       }),
       { numRuns: 200 },
