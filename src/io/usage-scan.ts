@@ -521,13 +521,24 @@ export class Aggregator {
     if (this.queued > 0) this.flushCalls();
     const customer = this.customerAt(buf, fast);
     const { record } = this;
-    if (typeof cost === 'number' && record.size < record.limit) {
+    if (typeof cost === 'number' && record.size < record.limit && this.keeping()) {
       record.add(op.id, customer, cost);
       return;
     }
-    if (record.size > 0) this.fold();
+    if (record.limit > 0 && record.size >= record.limit) this.fold();
     const { pairs } = this;
     pairs.addCall(pairs.index(op.id, customer), cost);
+  }
+
+  /**
+   * Whether calls are kept rather than summed as read: once the pairs there
+   * can be (customers × operations) pass 8 × queueFrom, where the pair table
+   * stops fitting in the cache. Below it summing costs a few cached writes,
+   * and keeping would leave the main thread, say, 600,000 calls of a flagged
+   * operation to sum alone (2,000 customers of 5 operations: 0.91 → 0.95 s).
+   */
+  private keeping(): boolean {
+    return this.customerIds.size * this.operations.size >= 8 * this.queueFrom;
   }
 
   /** Sums every kept call into the pair table, and keeps no more: from here on calls are summed as read. */
@@ -769,11 +780,11 @@ export class Aggregator {
       for (let q = 0; q < n; q++) cells.add(qCell[q]!, 1, qUnits[q]!);
     } else {
       const { record, pairs } = this;
-      if (record.size + n <= record.limit) {
+      if (record.size + n <= record.limit && this.keeping()) {
         for (let q = 0; q < n; q++) record.add(qOp[q]!, qCell[q]!, qUnits[q]!);
         return;
       }
-      if (record.size > 0) this.fold();
+      if (record.limit > 0 && record.size + n > record.limit) this.fold();
       pairs.touch(qOp, qCell, n);
       for (let q = 0; q < n; q++) qCell[q] = pairs.index(qOp[q]!, qCell[q]!);
       pairs.touchSums(qCell, n);

@@ -27,7 +27,7 @@ describe('the calls a reader thread keeps', () => {
   });
 
   it('are at most recordUpTo: past it they are summed into the pair table and no more are kept', () => {
-    const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 5, queueFrom: 10 ** 9 });
+    const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 5, queueFrom: 0 });
     const rows = Array.from({ length: 8 }, (_, i) => `c${i % 3},${i % 2 === 0 ? 'a' : 'b'},0.5\n`);
     aggregator.scan(Buffer.from(rows.slice(0, 5).join('')), 0, Buffer.byteLength(rows.slice(0, 5).join('')));
     expect(aggregator.record.size).toBe(5);
@@ -40,5 +40,19 @@ describe('the calls a reader thread keeps', () => {
     expect(aggregator.pairs.size).toBe(6);
     const calls = [...aggregator.byName.values()].flatMap((op) => aggregator.customersOf(op.id).map((c) => `${op.operation} ${c.customer} ${c.calls} ${c.cost.total(12).toFixed()}`));
     expect(calls.sort()).toEqual(['a c0 2 1', 'a c1 1 0.5', 'a c2 1 0.5', 'b c0 1 0.5', 'b c1 2 1', 'b c2 1 0.5']);
+  });
+
+  it('are kept only once the pairs there can be outgrow the cache: a few customers of a few operations are summed as read', () => {
+    const text = 'customer_id,operation,actual_cost\nc1,a,1\nc2,b,2\nc1,b,3\n';
+    const read = (queueFrom?: number) => {
+      const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 100, ...(queueFrom !== undefined && { queueFrom }) });
+      const body = Buffer.from(text.slice(text.indexOf('\n') + 1));
+      aggregator.scan(body, 0, body.length);
+      return [aggregator.record.size, aggregator.pairs.size];
+    };
+    expect(read()).toEqual([0, 3]);
+    expect(read(0)).toEqual([3, 0]);
+    // Kept from 8 × queueFrom possible pairs: 2 customers of 2 operations are 4.
+    expect(read(1)).toEqual([0, 3]);
   });
 });
