@@ -539,11 +539,14 @@ export class Aggregator {
    * the calls flagged: about 0.91 → 0.95 s).
    */
   private keeping(): boolean {
-    return this.customerIds.size * this.operations.size >= 8 * this.queueFrom;
+    // Customers and operations only grow: once true, it stays so without looking again.
+    return (this.keepingFrom ||= this.customerIds.size * this.operations.size >= 8 * this.queueFrom);
   }
 
+  private keepingFrom = false;
+
   /** Sums every kept call into the pair table, and keeps no more: from here on calls are summed as read. */
-  fold(): void {
+  private fold(): void {
     const { record, pairs } = this;
     for (let op = 0; op < record.operations; op++) {
       for (const { customers, units } of record.of(op)) {

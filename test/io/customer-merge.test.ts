@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../../src/core/decimal.js';
 import { SAFE_UNITS } from '../../src/core/exact-sum.js';
+import type { Chunk } from '../../src/io/call-record.js';
 import { CustomerIds, MergedCustomers } from '../../src/io/usage-parallel.js';
 import { COST_SCALE } from '../../src/io/usage-scan.js';
 
@@ -66,7 +67,7 @@ function merge(threads: readonly Thread[]): MergedCustomers {
       if (c.extra) extra.push([i, c.extra]);
     });
     // The kept calls in chunks, cut where the thread says.
-    const kept: { customers: Int32Array<ArrayBuffer>; units: Float64Array<ArrayBuffer> }[] = [];
+    const kept: Chunk[] = [];
     const points = [...new Set([0, ...t.cuts.map((c) => c % (t.kept.length + 1)), t.kept.length])].sort((a, b) => a - b);
     for (let k = 0; k + 1 < points.length; k++) {
       const slice = t.kept.slice(points[k], points[k + 1]);
