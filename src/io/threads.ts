@@ -53,14 +53,24 @@ export function onTask<T>(port: { once(event: 'message', listener: (task: T) => 
   else run(data as T);
 }
 
+/** A worker kept after its first answer (runWorker's `stay`), to be asked more. */
+export interface WorkerLine {
+  /** Posts `message` and resolves with the worker's next message. */
+  ask<A>(message: unknown): Promise<A>;
+  /** Ends the worker. */
+  end(): void;
+}
+
 /**
  * Runs one worker thread over `task` and resolves with its answer: the first
  * message `answer` turns into one (it returns undefined for a progress note),
  * or `fallback` when the worker fails. A worker that ends without a word
  * (killed, out of memory) fails the read with exit 70 and `what` in the
- * message, rather than leaving it waiting forever.
+ * message, rather than leaving it waiting forever. The worker then ends,
+ * unless `stay` says its answer is one it is to be asked more about: it is
+ * handed over, keeping no process alive.
  */
-export function runWorker<M, R>(url: URL, task: unknown, answer: (message: M) => R | undefined, fallback: R, what: string): Promise<R> {
+export function runWorker<M, R>(url: URL, task: unknown, answer: (message: M) => R | undefined, fallback: R, what: string, stay?: (result: R, line: WorkerLine) => boolean): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     const ready = warm.get(url.href)?.shift();
     const worker = ready ?? new Worker(url, { workerData: task });
@@ -72,11 +82,13 @@ export function runWorker<M, R>(url: URL, task: unknown, answer: (message: M) =>
     worker.once('exit', () => running.delete(worker));
     let answered = false;
     worker.on('message', (message: M) => {
+      if (answered) return;
       const result = answer(message);
       if (result === undefined) return;
       answered = true;
+      if (!stay?.(result, lineTo(worker, what))) void worker.terminate();
+      else worker.unref();
       resolve(result);
-      void worker.terminate();
     });
     worker.once('error', () => {
       answered = true;
@@ -86,4 +98,26 @@ export function runWorker<M, R>(url: URL, task: unknown, answer: (message: M) =>
       if (!answered) reject(new CliError(`${what} stopped unexpectedly (exit code ${code}); nothing was reported`, EXIT.INTERNAL));
     });
   });
+}
+
+/** Questions to a worker that has answered its task: each waits for the next message, or fails when the worker ends first. */
+function lineTo(worker: Worker, what: string): WorkerLine {
+  let exited: number | undefined;
+  worker.once('exit', (code) => (exited = code));
+  return {
+    ask: <A>(message: unknown) =>
+      new Promise<A>((resolve, reject) => {
+        const ended = (code: number) => reject(new CliError(`${what} stopped unexpectedly (exit code ${code}); nothing was reported`, EXIT.INTERNAL));
+        if (exited !== undefined) return ended(exited);
+        worker.once('exit', ended);
+        worker.once('message', (reply: A) => {
+          worker.off('exit', ended);
+          worker.unref();
+          resolve(reply);
+        });
+        worker.ref();
+        worker.postMessage(message);
+      }),
+    end: () => void worker.terminate(),
+  };
 }
