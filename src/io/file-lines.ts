@@ -35,18 +35,18 @@ export interface LineBuffer {
 
 /**
  * Calls `take` with the bytes of [start, end) of a file, a chunk at a time,
- * each ending just after a LF (the last may end without one), in one buffer
- * used again for every chunk (and for the next read given the same
- * `reuse`): reading a file of any size holds a megabyte or two. `take` must
- * not keep the buffer. A line longer than `maxLine` stops the read with
- * false, as does `take` returning false.
+ * each ending just after a LF (the last may end without one), and the file
+ * offset of the chunk's first byte. One buffer is used again for every chunk
+ * (and for the next read given the same `reuse`): reading a file of any size
+ * holds a megabyte or two. `take` must not keep the buffer. A line longer
+ * than `maxLine` stops the read with false, as does `take` returning false.
  */
 export async function forEachLines(
   path: string,
   start: number,
   end: number,
   maxLine: number,
-  take: (buf: Buffer, length: number, last: boolean) => boolean,
+  take: (buf: Buffer, length: number, last: boolean, offset: number) => boolean,
   reuse: LineBuffer = {},
 ): Promise<boolean> {
   const handle = await open(path, 'r');
@@ -54,10 +54,12 @@ export async function forEachLines(
     let buf = (reuse.buf ??= Buffer.allocUnsafe(Math.max(1 << 20, maxLine * 2)));
     let kept = 0;
     for (let at = start; at < end || kept > 0; ) {
+      // The file offset of buf[0]: the kept start of a line is just before what this read adds.
+      const offset = at - kept;
       const { bytesRead } = at < end ? await handle.read(buf, kept, Math.min(buf.length - kept, end - at), at) : { bytesRead: 0 };
       at += bytesRead;
       const length = kept + bytesRead;
-      if (bytesRead === 0 || at >= end) return take(buf, length, true);
+      if (bytesRead === 0 || at >= end) return take(buf, length, true, offset);
       const last = buf.lastIndexOf(0x0a, length - 1);
       if (last < 0) {
         if (length > maxLine) return false;
@@ -65,7 +67,7 @@ export async function forEachLines(
         kept = length;
         continue;
       }
-      if (!take(buf, last + 1, false)) return false;
+      if (!take(buf, last + 1, false, offset)) return false;
       // The start of the line the next read ends moves to the front.
       kept = length - last - 1;
       buf.copy(buf, 0, last + 1, length);
