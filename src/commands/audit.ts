@@ -12,8 +12,8 @@ import { chooseTop } from '../core/top.js';
 import { logHasColumn, readUsage, startReading } from '../io/usage.js';
 import type { AuditReport } from '../render/audit.js';
 import type { Ui } from '../ui.js';
-import { fixedBound, sqlColumns, sqlTokens, usageOptions, usageWindow } from '../pipeline/usage-window.js';
-import { takeEarlyRead } from '../pipeline/early-read.js';
+import { fixedBound, sqlColumns, sqlTokens, usageWindow } from '../pipeline/usage-window.js';
+import { auditReadOptions, takeEarlyRead } from '../pipeline/early-read.js';
 
 export type AuditCommandOptions = AuditFlagOptions & { usage?: string };
 
@@ -71,7 +71,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
   const pre = takeEarlyRead(options.usage);
   const window = pre?.window ?? usageWindow(options);
   const progress = pre ? pre.progress : options.usage !== undefined ? ui.progress?.() : undefined;
-  const readOptions = pre?.options ?? usageOptions(options, window, progress?.update);
+  const readOptions = pre?.options ?? auditReadOptions(options, window, progress?.update);
   const { columns } = readOptions;
   if (options.emitSql && options.db) throw new CliError('--emit-sql prints the SQL and --db runs it; choose one');
   if (!options.emitSql && !options.db && options.usage === undefined) throw new CliError("missing required argument 'usage' (a usage CSV, or - for stdin; or --emit-sql / --db)");
@@ -83,7 +83,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
   const log = options.usage;
   const early = pre?.reading ?? (log !== undefined && (await logHasColumn(log, readOptions, 'cost')) ? (await startReading((started) => readUsage(log, { ...readOptions, started }))).reading : undefined);
   // What the rest needs (the YAML parser, the report) is loaded once the reading is under way.
-  const [{ loadTable }, { auditUsage }, { auditSql }, { auditFailed, auditVerdict, renderAuditGithub, renderAuditJson, renderAuditMarkdown, renderAuditText }, { emitReport }] = await Promise.all([
+  const [{ loadTable }, { auditUsage, flaggedOperations }, { auditSql }, { auditFailed, auditVerdict, renderAuditGithub, renderAuditJson, renderAuditMarkdown, renderAuditText }, { emitReport }] = await Promise.all([
     import('../io/table.js'),
     import('../core/audit.js'),
     import('../core/sql.js'),
@@ -134,6 +134,8 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
         customers: (top: number) => op.customers.top?.(top) ?? topCustomers(op.customers.values(), top, op.customers.byName),
       }),
     }));
+    // The customers of the calls kept as read are looked up only for the operations the audit flags (and asks about).
+    if (totals.hasCustomers) await totals.customersFor?.(flaggedOperations(usage, table, auditOptions));
     rows = totals.rows;
     skipped = totals.skipped;
     source = totals.file;

@@ -102,6 +102,22 @@ function correctionFor(op: { operation: string; calls: number; cost: Dec }, cred
   }
 }
 
+/** An operation's revenue at the table's price, its margin, and whether it loses money or is under the floor. */
+function standing(u: UsageAggregate, credits: Dec, price: Dec, floor: Dec): { revenue: Dec; margin: Dec | undefined; status: AuditStatus } {
+  const revenue = credits.times(price);
+  const margin = revenue.isZero() ? undefined : revenue.minus(u.cost).dividedBy(revenue);
+  const losing = margin === undefined ? u.cost.gt(ZERO) : margin.lt(ZERO);
+  return { revenue, margin, status: losing ? 'negative' : margin !== undefined && margin.lt(floor) ? 'under-floor' : 'ok' };
+}
+
+/** The operations auditUsage flags, so asks for their customers: priced, and losing money or under the floor. */
+export function flaggedOperations(usage: readonly UsageAggregate[], table: CreditTable, options: Pick<AuditOptions, 'floor'>): string[] {
+  return usage.filter((u) => {
+    const entry = table.operations[u.operation];
+    return entry !== undefined && standing(u, u.creditsConsumed ?? entry.credits.times(u.calls), table.price.per_credit, options.floor).status !== 'ok';
+  }).map((u) => u.operation);
+}
+
 /**
  * The audit of the reference method: per operation, revenue = credits × the
  * table's price against the actual cost, margin = (revenue − cost) / revenue,
@@ -119,10 +135,7 @@ export function auditUsage(usage: readonly UsageAggregate[], table: CreditTable,
       continue;
     }
     const credits = u.creditsConsumed ?? entry.credits.times(u.calls);
-    const revenue = credits.times(price);
-    const margin = revenue.isZero() ? undefined : revenue.minus(u.cost).dividedBy(revenue);
-    const losing = margin === undefined ? u.cost.gt(ZERO) : margin.lt(ZERO);
-    const status: AuditStatus = losing ? 'negative' : margin !== undefined && margin.lt(options.floor) ? 'under-floor' : 'ok';
+    const { revenue, margin, status } = standing(u, credits, price, options.floor);
     const audited: AuditedOperation = { operation: u.operation, calls: u.calls, credits, revenue, cost: u.cost, status, ...(margin && { margin }) };
     if (status !== 'ok') {
       const customers = u.customers?.(options.top) ?? [];

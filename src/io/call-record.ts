@@ -1,83 +1,162 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
 /**
- * The calls a reader thread has read, per operation id, as they came: each
- * call's customer id and cost units, in typed arrays. Appending is a write at
- * the end of one of a few arrays, where summing by (operation, customer) pair
- * as the log is read is a lookup and an update at a random place in
- * megabytes; and only the operations the audit flags are ever summed by
- * customer. A log of 500 operations and 2,000 customers is nearly a pair a
- * row. At most `limit` calls are kept; past that the reader sums them into
- * its pair table and sums the rest there (Aggregator.fold), so memory stays
- * bounded by the pairs, not the rows.
+ * The calls a reader thread has read, as they came: where each call's
+ * customer id starts in the file, its operation id and its cost units, in
+ * typed arrays (16 bytes a call). The customer is not looked up as the log is read: with 50,000
+ * customers, or 500 operations of 2,000 customers, finding the customer and
+ * adding to its (operation, customer) pair was most of a reader thread's
+ * time, for operations nobody asks about. Only the calls of the operations
+ * the audit flags are looked up afterwards, from the file (forEachKept).
+ *
+ * Only a call of the line reader's kind is kept: its customer id unquoted, so
+ * that it ends at the first comma, LF, CR before a LF or quote (as the line
+ * reader read it). At most `limit` calls are kept; past that the reader sums
+ * the rest into its pair table as it reads, so memory stays bounded.
  */
 export class CallRecord {
-  /** Per operation id, its chunks: each full but the last, which holds counts[op] % CHUNK calls (or is full). */
-  private chunks: Chunk[][] = [];
-  private counts: number[] = [];
-  /** Calls kept, over all operations. */
+  private readonly full: Chunk[] = [];
+  private last: Chunk | undefined;
+  private at = 0;
+  /** Calls kept. */
   size = 0;
 
   constructor(public limit: number) {}
 
-  /** One call of operation `op` by `customer` costing `units` (a non-negative integer under SAFE_UNITS). */
-  add(op: number, customer: number, units: number): void {
-    while (op >= this.counts.length) {
-      this.counts.push(0);
-      this.chunks.push([chunk(16)]);
+  /** One call of operation `op` whose customer id starts at file offset `position`, costing `units` (a non-negative integer under SAFE_UNITS). */
+  add(op: number, position: number, units: number): void {
+    let last = this.last;
+    // A chunk's offsets are from its first call's, in 32 bits: a call 4 GiB on (in a part of a very large file) starts a new chunk.
+    if (last === undefined || this.at === CHUNK || position - last.base >= 2 ** 32 || position < last.base) {
+      if (last !== undefined) this.full.push(this.view());
+      this.last = last = chunk(CHUNK, position);
+      this.at = 0;
     }
-    const n = this.counts[op]!;
-    const chunks = this.chunks[op]!;
-    let last = chunks[chunks.length - 1]!;
-    let at = n - (chunks.length - 1) * CHUNK;
-    if (at === last.customers.length) {
-      // Small operations' arrays double up to a chunk; past that chunks are added, so that nothing is copied or left to collect.
-      if (at < CHUNK) {
-        const bigger = chunk(Math.min(CHUNK, 2 * at));
-        bigger.customers.set(last.customers);
-        bigger.units.set(last.units);
-        chunks[chunks.length - 1] = last = bigger;
-      } else {
-        chunks.push((last = chunk(CHUNK)));
-        at = 0;
-      }
-    }
-    last.customers[at] = customer;
+    const at = this.at;
+    last.offsets[at] = position - last.base;
+    last.ops[at] = op;
     last.units[at] = units;
-    this.counts[op] = n + 1;
+    this.at = at + 1;
     this.size++;
   }
 
-  /** Operation `op`'s calls: views of its chunks, as long as the calls in each. */
-  of(op: number): Chunk[] {
-    const n = this.counts[op] ?? 0;
-    if (n === 0) return [];
-    const chunks = this.chunks[op]!;
-    const rest = n - (chunks.length - 1) * CHUNK;
-    return chunks.map((c, i) => (i < chunks.length - 1 ? c : { customers: c.customers.subarray(0, rest), units: c.units.subarray(0, rest) }));
+  /** The calls kept, in the order added: views of the chunks, each as long as the calls in it. */
+  chunks(): Chunk[] {
+    return this.last === undefined ? [...this.full] : [...this.full, this.view()];
   }
 
-  /** How many operation ids have calls kept (some may have none). */
-  get operations(): number {
-    return this.counts.length;
+  /** The last chunk, as long as the calls in it. */
+  private view(): Chunk {
+    const { last, at } = this;
+    return { base: last!.base, offsets: last!.offsets.subarray(0, at), ops: last!.ops.subarray(0, at), units: last!.units.subarray(0, at) };
   }
 
   /** Forgets every call and keeps no more. */
   close(): void {
-    this.chunks = [];
-    this.counts = [];
+    this.full.length = 0;
+    this.last = undefined;
+    this.at = 0;
     this.size = 0;
     this.limit = 0;
   }
 }
 
-/** Calls of one operation: each one's customer id and cost units. */
+/** Calls in the order read: each one's customer's file offset (base + its offset), operation id and cost units. */
 export interface Chunk {
-  customers: Int32Array<ArrayBuffer>;
+  base: number;
+  offsets: Uint32Array<ArrayBuffer>;
+  ops: Int32Array<ArrayBuffer>;
   units: Float64Array<ArrayBuffer>;
 }
 
-/** Calls a chunk holds: 96 KB of them. */
+/** Calls a chunk holds: 128 KB of them. */
 const CHUNK = 8192;
 
-function chunk(length: number): Chunk {
-  return { customers: new Int32Array(length), units: new Float64Array(length) };
+function chunk(length: number, base: number): Chunk {
+  return { base, offsets: new Uint32Array(length), ops: new Int32Array(length), units: new Float64Array(length) };
 }
+
+/** Bytes of a file (or of a buffer, in the tests) by offset. */
+export interface ByteSource {
+  size: number;
+  /** Reads from `position` into `into`, as many bytes as fit or are left; returns how many. */
+  read(into: Buffer, position: number): number;
+}
+
+/** A file as a ByteSource, open until close(). */
+export function fileSource(path: string): ByteSource & { close(): void } {
+  const fd = openSync(path, 'r');
+  let size: number;
+  try {
+    size = fstatSync(fd).size;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  return {
+    size,
+    read: (into, position) => {
+      let read = 0;
+      while (read < into.length && position + read < size) {
+        const n = readSync(fd, into, read, into.length - read, position + read);
+        if (n === 0) break;
+        read += n;
+      }
+      return read;
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+/**
+ * Calls `each` with the customer id of every kept call whose operation
+ * `wanted` has (non-zero at its id), in the order kept: the bytes of the id
+ * (buf[start, end)), as the line reader read them, and the call's units. The
+ * file is read forward a block at a time, so calls in file order read it
+ * once (a block of `blockSize` bytes at a time, more for an id that does not
+ * fit); `before` is called before the block is read over (the bytes given so
+ * far are then gone). Returns false when a call's offset is past the
+ * file's end (the file changed since it was read).
+ */
+export function forEachKept(source: ByteSource, chunks: readonly Chunk[], wanted: Uint8Array, each: (op: number, buf: Buffer, start: number, end: number, units: number) => void, before?: () => void, blockSize = BLOCK): boolean {
+  let block = Buffer.allocUnsafe(blockSize);
+  let from = 0;
+  let length = 0;
+  const { size } = source;
+  for (const { base, offsets, ops, units } of chunks) {
+    for (let k = 0; k < offsets.length; k++) {
+      const op = ops[k]!;
+      if (wanted[op] !== 1) continue;
+      const position = base + offsets[k]!;
+      if (position >= size) return false;
+      for (;;) {
+        if (position < from || position >= from + length) {
+          before?.();
+          from = position;
+          length = source.read(block, from);
+          if (length === 0) return false;
+        }
+        // The same end as the line reader's: a comma, a LF, a quote or a CR before a LF; or the end of the file.
+        let i = position - from;
+        let c = block[i]!;
+        while (i < length && (c > 44 || !(c === 44 || c === 10 || c === 34 || (c === 13 && (i + 1 === length || block[i + 1] === 10))))) c = block[++i]!;
+        const more = from + length < size;
+        // An id (or a CR) that runs to the block's end is read again from its start, in a bigger block when it began this one.
+        if (more && (i === length || (c === 13 && i + 1 === length))) {
+          before?.();
+          if (from === position) block = Buffer.allocUnsafe(block.length * 2);
+          from = position;
+          length = source.read(block, from);
+          if (length === 0) return false;
+          continue;
+        }
+        each(op, block, position - from, i, units[k]!);
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+/** How much of the file is read at a time. */
+const BLOCK = 1 << 20;

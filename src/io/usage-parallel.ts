@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { readerThreads, runWorker } from './threads.js';
+import { readerThreads, runWorker, type WorkerLine } from './threads.js';
 import { USAGE_WORKER as WORKER } from './usage-warm.js';
 import { lineBounds, lineStart } from './file-lines.js';
 import { ExactSum, SAFE_UNITS } from '../core/exact-sum.js';
@@ -11,8 +11,8 @@ import { COST_SCALE, CREDIT_SCALE, type CustomerUsage, type TopCustomer, type Le
 import { LedgerBook, MonthCells } from './usage-ledger.js';
 import { Dec, ZERO } from '../core/decimal.js';
 import { type PairParts, pairCustomer } from './pair-table.js';
-import type { Chunk } from './call-record.js';
-import type { PackedCustomers, WorkerResult, WorkerTask } from './usage-worker.js';
+import { InputError } from './errors.js';
+import type { CustomersAnswer, CustomersAsked, PackedCustomers, WorkerResult, WorkerTask } from './usage-worker.js';
 
 /**
  * Sums a large log on several threads: the file is cut at line boundaries
@@ -25,7 +25,7 @@ import type { PackedCustomers, WorkerResult, WorkerTask } from './usage-worker.j
 export async function readUsageInParallel(path: string, size: number, options: UsageOptions): Promise<UsageTotals | undefined> {
   const parts = await readInParallel(path, size, options);
   if (parts === undefined) return undefined;
-  return mergeTotals(path, parts.header, parts.results, options);
+  return mergeTotals(path, parts.header, parts.results, parts.lines, options);
 }
 
 /**
@@ -100,6 +100,8 @@ function isIdentity(map: Int32Array): boolean {
 interface ParallelParts {
   header: string[];
   results: WorkerResult[];
+  /** Per result, the worker still to be asked for its customers ('totals-first'). */
+  lines: (WorkerLine | undefined)[];
 }
 
 /** Runs the workers over the file's parts; undefined when the file is for the in-order reader. */
@@ -126,22 +128,27 @@ async function readInParallel(path: string, size: number, options: UsageOptions)
   const { progress, started, ...rest } = options;
   // The parts are taken in turn by whichever thread is free (a counter shared by all), so a thread that started late reads less.
   const next = new SharedArrayBuffer(4);
+  const lines: (WorkerLine | undefined)[] = [];
   const running = Promise.all(
-    Array.from({ length: threads }, () =>
+    Array.from({ length: threads }, (_, k) =>
       runWorker<WorkerResult, WorkerResult>(
         WORKER,
         { path, bounds, next, header, options: rest } satisfies WorkerTask,
         (result) => result,
         { kind: 'in-order' },
         `${path}: a thread reading the log`,
+        (result, line) => result.kind === 'totals-first' && (lines[k] = line) !== undefined,
       ),
     ),
   );
   started?.();
   const results = await running;
-  if (results.some((r) => r.kind === 'in-order')) return undefined;
+  if (results.some((r) => r.kind === 'in-order')) {
+    for (const line of lines) line?.end();
+    return undefined;
+  }
   progress?.(size, size);
-  return { header, results };
+  return { header, results, lines };
 }
 
 /** How many parts a log is cut into for `threads` threads: several each, of about 2 MiB (under 20 ms of reading each), so that they end at about the same time. */
@@ -149,12 +156,16 @@ function partsOf(size: number, threads: number): number {
   return Math.min(256, Math.max(threads * 4, Math.ceil(size / (2 * 1024 * 1024))));
 }
 
-function mergeTotals(path: string, header: string[], results: WorkerResult[], options: UsageOptions): UsageTotals {
+function mergeTotals(path: string, header: string[], results: WorkerResult[], lines: readonly (WorkerLine | undefined)[], options: UsageOptions): UsageTotals {
   const aggregator = newAggregator(path, header, options);
   let rows = 0;
   let skipped = 0;
   const operations = new Map<string, OperationTotals & { first: number; parts: CustomerPart[] }>();
-  const totals = results.filter((r) => r.kind === 'totals');
+  const totals = results.filter((r) => r.kind === 'totals' || r.kind === 'totals-first');
+  // Each thread's customer names: of a thread that kept calls as read, those it gives when asked (customersFor).
+  const names: (readonly string[])[] = totals.map((t) => (t.kind === 'totals' ? t.customers : []));
+  const later = totals.some((t) => t.kind === 'totals-first');
+  let asked: Set<string> | undefined;
   // Customers are merged only for the operations that are asked for them (the flagged ones), by ids given once for all.
   let ids: CustomerIds | undefined;
   for (const [thread, result] of totals.entries()) {
@@ -165,7 +176,11 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
       if (!op) {
         const parts: CustomerPart[] = [];
         // Not kept: its arrays are as long as all threads' customers, and a diff asks every operation once.
-        const sums = () => new MergedCustomers(parts, (ids ??= new CustomerIds(totals.map((t) => t.customers))));
+        const name = part.operation;
+        const sums = () => {
+          if (later && !asked?.has(name)) throw new Error(`the customers of ${name} were not asked for (customersFor)`);
+          return new MergedCustomers(parts, (ids ??= new CustomerIds(names)));
+        };
         const customers = { values: () => sums().values(), top: (n: number) => sums().top(n), byName: true };
         operations.set(part.operation, (op = { operation: part.operation, first: part.first, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers, parts }));
       }
@@ -173,7 +188,7 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
       op.calls += part.calls;
       op.cost.addParts(part.cost);
       op.credits.addParts(part.credits);
-      op.parts.push({ thread, table: result.pairs, packed: part.customers, kept: part.kept });
+      if (result.kind === 'totals') op.parts.push({ thread, table: result.pairs, packed: part.customers! });
     }
   }
   return {
@@ -184,16 +199,32 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], op
     hasCustomers: aggregator.index.customer >= 0,
     // In the order of their first call in the log, as the in-order reader has them, whichever thread read which part.
     operations: new Map([...operations].sort(([, a], [, b]) => a.first - b.first)),
+    // The threads that kept calls look up those of the operations asked for, each for its own, and end.
+    customersFor: async (wanted) => {
+      if (!later || asked) return;
+      if (wanted.length === 0) {
+        for (const line of lines) line?.end();
+        asked = new Set();
+        return;
+      }
+      const answers = await Promise.all(totals.map((t, thread) => (t.kind === 'totals-first' ? lines[thread]!.ask<CustomersAnswer>({ operations: [...wanted] } satisfies CustomersAsked) : undefined)));
+      for (const line of lines) line?.end();
+      for (const [thread, answer] of answers.entries()) {
+        if (answer === undefined) continue;
+        if (answer.kind === 'changed') throw new InputError(path, 'the log changed while it was read; read it again', { line: 1 });
+        names[thread] = answer.customers;
+        for (const o of answer.operations) operations.get(o.operation)!.parts.push({ thread, table: answer.pairs, packed: o.customers });
+      }
+      asked = new Set(wanted);
+    },
   };
 }
 
-/** One worker's customers of an operation: the thread (whose names its customer ids stand for), the pairs its pair indices are of, and its calls kept as read. */
+/** One worker's customers of an operation: the thread (whose names its customer ids stand for), and the pairs its pair indices are of. */
 interface CustomerPart {
   thread: number;
   table: PairParts;
   packed: PackedCustomers;
-  /** Its calls as read, not summed by customer. */
-  kept: Chunk[];
 }
 
 /**
@@ -263,10 +294,7 @@ export class MergedCustomers {
         units[id] = 0;
       } else units[id] = sum;
     };
-    for (const { thread, table, packed: part, kept } of parts) {
-      for (const { customers, units: cost } of kept) {
-        for (let i = 0; i < customers.length; i++) add(ids.id(thread, customers[i]!), 1, cost[i]!);
-      }
+    for (const { thread, table, packed: part } of parts) {
       const { sums, keys } = table;
       const big = new Map(part.big);
       const extra = new Map(part.extra);

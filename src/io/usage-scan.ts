@@ -13,7 +13,7 @@ import { UnitsUse } from '../core/units-use.js';
 import type { OperationUse } from '../core/usage.js';
 import { Dec as D } from '../core/decimal.js';
 import { LedgerBook, type MonthCells } from './usage-ledger.js';
-import { CallRecord } from './call-record.js';
+import { type ByteSource, CallRecord, forEachKept } from './call-record.js';
 import { PairTable } from './pair-table.js';
 import { TOKEN_ALIASES, TOKEN_PRICES as TOKEN_COLUMNS } from '../core/tokens.js';
 
@@ -93,6 +93,13 @@ export interface UsageTotals {
   hasCredits: boolean;
   hasCustomers: boolean;
   operations: Map<string, OperationTotals>;
+  /**
+   * Looks up the customers of the calls the reader threads kept as read
+   * (UsageOptions.recordUpTo) for these operations, each thread for its own;
+   * once, before any operation is asked for its customers, and only those
+   * given here may be asked.
+   */
+  customersFor?(operations: readonly string[]): Promise<void>;
 }
 
 export interface UsageOptions {
@@ -130,16 +137,17 @@ export interface UsageOptions {
    */
   queueFrom?: number;
   /**
-   * How many calls are kept as read (CallRecord) before they are summed by
-   * customer: 0 (sum as read) unless given. A reader thread keeps up to
-   * RECORD_UP_TO and hands them over, so that only flagged operations are
-   * summed by customer; the in-order reader sums as it reads.
+   * How many calls are kept as read (CallRecord), their customers not looked
+   * up: 0 (sum as read) unless given. The audit's reader threads keep up to
+   * RECORD_UP_TO each, so that only the calls of flagged operations are ever
+   * summed by customer (UsageTotals.customersFor); the in-order reader sums
+   * as it reads.
    */
   recordUpTo?: number;
 }
 
 /**
- * The calls a reader thread keeps as read: 12 bytes each, 24 MB at most.
+ * The calls a reader thread keeps as read: 16 bytes each, 32 MB at most.
  * Past it the calls are summed into the pair table, whose size is bounded by
  * the pairs.
  */
@@ -243,8 +251,12 @@ export class Aggregator {
   readonly customerNames: string[] = [];
   /** Calls and cost per operation and customer (not in ledger mode). */
   readonly pairs = new PairTable();
-  /** Calls kept as read, before they are summed by customer (a reader thread's, up to options.recordUpTo). */
+  /** Calls kept as read, their customers not looked up (a reader thread's, up to options.recordUpTo). */
   readonly record: CallRecord;
+  /** The file offset of the buffer scan() is given, where kept calls say their customer is. */
+  base = 0;
+  /** The bytes the log is read from, for customersOf when calls were kept (the tests read a log in one thread so). */
+  source: ByteSource | undefined;
   private grouped: { size: number; lists: Int32Array[] } | undefined;
   /** In ledger mode: operation names by id, and the latest and earliest call. */
   readonly operationNames: string[] = [];
@@ -513,19 +525,19 @@ export class Aggregator {
     op.calls++;
     this.rows++;
     if (index.customer < 0) return;
+    const { record } = this;
+    // Once the pairs there can be outgrow the cache, a call of the line reader's kind is kept as read, its customer not looked up (CallRecord).
+    if (fast && typeof cost === 'number' && record.size < record.limit && this.kinds[index.customer] === KEY && this.keeping()) {
+      record.add(op.id, this.base + this.starts[index.customer]!, cost);
+      return;
+    }
     // A call of the usual kind is queued, its customer and pair looked up with the calls queued beside it (flushCalls).
     if (fast && typeof cost === 'number' && this.kinds[index.customer] === KEY && (this.customerIds.size >= this.queueFrom || this.pairs.size >= 8 * this.queueFrom)) {
-      this.enqueue(buf, this.starts[index.customer]!, this.ends[index.customer]!, op.id, cost);
+      this.enqueue(buf, this.starts[index.customer]!, this.ends[index.customer]!, this.hashes[index.customer]!, op.id, cost);
       return;
     }
     if (this.queued > 0) this.flushCalls();
     const customer = this.customerAt(buf, fast);
-    const { record } = this;
-    if (typeof cost === 'number' && record.size < record.limit && this.keeping()) {
-      record.add(op.id, customer, cost);
-      return;
-    }
-    if (record.limit > 0 && record.size >= record.limit) this.fold();
     const { pairs } = this;
     pairs.addCall(pairs.index(op.id, customer), cost);
   }
@@ -534,9 +546,8 @@ export class Aggregator {
    * Whether calls are kept rather than summed as read: once the pairs there
    * can be (customers × operations) pass 8 × queueFrom, where the pair table
    * stops fitting in the cache. Below it summing costs a few cached writes,
-   * and keeping would leave the main thread, say, 600,000 calls of a flagged
-   * operation to sum alone (1M rows, 2,000 customers of 5 operations, 60% of
-   * the calls flagged: about 0.91 → 0.95 s).
+   * less than keeping a call and, when its operation is flagged, reading it
+   * again.
    */
   private keeping(): boolean {
     // Customers and operations only grow: once true, it stays so without looking again.
@@ -545,14 +556,22 @@ export class Aggregator {
 
   private keepingFrom = false;
 
-  /** Sums every kept call into the pair table, and keeps no more: from here on calls are summed as read. */
-  private fold(): void {
-    const { record, pairs } = this;
-    for (let op = 0; op < record.operations; op++) {
-      for (const { customers, units } of record.of(op)) {
-        for (let i = 0; i < customers.length; i++) pairs.addCall(pairs.index(op, customers[i]!), units[i]!);
-      }
-    }
+  /**
+   * Sums the kept calls of the operations `wanted` has (by id; all when not
+   * given) into the pair table, each one's customer read from `source` (the
+   * bytes the log was read from), and forgets the rest: a reader thread is
+   * asked for the flagged operations only.
+   */
+  fold(wanted = new Uint8Array(this.byName.size).fill(1)): void {
+    const { record, source } = this;
+    if (!source) throw new Error('calls kept as read need the bytes they were read from');
+    // Through the queue, as calls are as read: the lookups of 128 calls at a time wait for memory together.
+    const flush = () => {
+      if (this.queued > 0) this.flushCalls();
+    };
+    const read = forEachKept(source, record.chunks(), wanted, (op, buf, start, end, units) => this.enqueue(buf, start, end, hashOf(buf, start, end), op, units), flush);
+    flush();
+    if (!read) throw new InputError(this.file, 'the log changed while it was read; read it again', { line: 1 });
     record.close();
   }
 
@@ -682,7 +701,7 @@ export class Aggregator {
           this.lastCells = this.book.cells(bucket);
           this.lastBucket = bucket;
         }
-        this.enqueue(buf, from, to, known.id, units);
+        this.enqueue(buf, from, to, this.hashes[index.customer]!, known.id, units);
         this.counted(op, at);
         return;
       }
@@ -744,11 +763,11 @@ export class Aggregator {
     return this.lastMonth;
   }
 
-  /** Queues a call: its customer's bytes (and the hash the line reader worked out), its operation id and its units. */
-  private enqueue(buf: Buffer, from: number, to: number, op: number, units: number): void {
+  /** Queues a call: its customer's bytes and their hash, its operation id and its units. */
+  private enqueue(buf: Buffer, from: number, to: number, hash: number, op: number, units: number): void {
     const q = this.queued;
     if (q === 0) this.queuedIn = buf;
-    this.qHash[q] = this.hashes[this.index.customer]!;
+    this.qHash[q] = hash;
     this.qStart[q] = from;
     this.qEnd[q] = to;
     this.qOp[q] = op;
@@ -783,12 +802,7 @@ export class Aggregator {
       cells.touch(qCell, n);
       for (let q = 0; q < n; q++) cells.add(qCell[q]!, 1, qUnits[q]!);
     } else {
-      const { record, pairs } = this;
-      if (record.size + n <= record.limit && this.keeping()) {
-        for (let q = 0; q < n; q++) record.add(qOp[q]!, qCell[q]!, qUnits[q]!);
-        return;
-      }
-      if (record.limit > 0 && record.size + n > record.limit) this.fold();
+      const { pairs } = this;
       pairs.touch(qOp, qCell, n);
       for (let q = 0; q < n; q++) qCell[q] = pairs.index(qOp[q]!, qCell[q]!);
       pairs.touchSums(qCell, n);
@@ -1013,13 +1027,19 @@ export async function scanChunks(
   aggregator: Aggregator,
   first: Buffer | undefined,
   onChunk?: (chunk: Buffer) => void,
+  /** The file offset of `first` (or of the first chunk), for calls kept as read. */
+  offset = 0,
 ): Promise<Buffer | undefined> {
   let carry = first;
+  // The file offset just past what has been taken from `chunks`: `carry` ends there.
+  let at = offset + (first?.length ?? 0);
   for (;;) {
     const next = await chunks.next();
     if (next.done) break;
     const chunk = next.value;
     onChunk?.(chunk);
+    const chunkAt = at;
+    at += chunk.length;
     let start = 0;
     if (carry && carry.length > 0) {
       const nl = chunk.indexOf(LF);
@@ -1030,11 +1050,13 @@ export async function scanChunks(
       }
       const joined = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
       start = nl + 1;
+      aggregator.base = chunkAt - carry.length;
       const stop = aggregator.scan(joined, 0, joined.length);
       if (stop < joined.length) return Buffer.concat([joined.subarray(stop), chunk.subarray(start)]);
     }
     const last = chunk.lastIndexOf(LF);
     if (last >= start) {
+      aggregator.base = chunkAt;
       const stop = aggregator.scan(chunk, start, last + 1);
       if (stop <= last) return chunk.subarray(stop);
       start = last + 1;
@@ -1045,6 +1067,7 @@ export async function scanChunks(
   if (carry && carry.length > 0) {
     // The last line has no LF: give it one.
     const line = Buffer.concat([carry, Buffer.from([LF])]);
+    aggregator.base = at - carry.length;
     // What the scanner could not take starts where it stopped: the lines before are counted already.
     const stop = aggregator.scan(line, 0, line.length);
     if (stop < line.length) return carry.subarray(stop);

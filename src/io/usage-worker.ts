@@ -1,10 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { MAX_LINE, newAggregator, RECORD_UP_TO, type UsageOptions } from './usage-scan.js';
+import { type Aggregator, MAX_LINE, newAggregator, type UsageOptions } from './usage-scan.js';
+import { fileSource } from './call-record.js';
+import { InputError } from './errors.js';
 import { forEachLines, type LineBuffer } from './file-lines.js';
 import type { LedgerParts } from './usage-ledger.js';
 import { onTask } from './threads.js';
 import type { PairParts, PairTable } from './pair-table.js';
-import type { Chunk } from './call-record.js';
 
 /**
  * A worker's task: the parts of a usage log (bounds[k] to bounds[k + 1], at
@@ -22,6 +23,8 @@ export interface WorkerTask {
 /** What a worker reports: its totals, or that the range needs the careful, in-order reader. */
 export type WorkerResult =
   | { kind: 'totals'; rows: number; skipped: number; customers: string[]; pairs: PairParts; operations: WorkerOperation[] }
+  /** Its totals, its customers to be asked for (CustomersAsked): it kept calls as read, their customers not looked up. */
+  | { kind: 'totals-first'; rows: number; skipped: number; operations: WorkerOperation[] }
   | { kind: 'ledger'; rows: number; skipped: number; latest: number | undefined; earliest: number | undefined; customers: string[]; operations: string[]; book: LedgerParts }
   | { kind: 'in-order' };
 
@@ -32,10 +35,17 @@ export interface WorkerOperation {
   calls: number;
   cost: import('../core/exact-sum.js').SumParts;
   credits: import('../core/exact-sum.js').SumParts;
-  customers: PackedCustomers;
-  /** Its calls kept as read (Aggregator.record), beside those summed in `customers`: each one's customer id and cost units. */
-  kept: Chunk[];
+  /** Its customers, unless they are to be asked for ('totals-first'). */
+  customers?: PackedCustomers;
 }
+
+/** What the main thread asks a worker that answered 'totals-first': the customers of these operations (and no more questions). */
+export interface CustomersAsked {
+  operations: string[];
+}
+
+/** The worker's answer: its customers (ids into `customers`) and pairs, for the operations asked that it read; or that the file changed since. */
+export type CustomersAnswer = { kind: 'customers'; customers: string[]; pairs: PairParts; operations: { operation: string; customers: PackedCustomers }[] } | { kind: 'changed' };
 
 /**
  * An operation's customers as a worker hands them over: its pairs, indices
@@ -70,9 +80,7 @@ function pack(pairs: PairTable, list: Int32Array | undefined): PackedCustomers {
 /** Line numbers in a worker count from part × PART_LINES: they order first calls across parts (no part has 2^31 lines). */
 const PART_LINES = 2 ** 31;
 
-async function run(task: WorkerTask): Promise<WorkerResult> {
-  // Calls are kept as read and handed over, so that the main thread sums by customer only the operations it flags.
-  const aggregator = newAggregator(task.path, task.header, { ...task.options, recordUpTo: task.options.recordUpTo ?? RECORD_UP_TO });
+async function run(task: WorkerTask, aggregator: Aggregator): Promise<WorkerResult> {
   // Line numbers are unknown here: a bad row, a quote the scanner leaves or an overlong line is re-read in order, where they are.
   const next = new Int32Array(task.next);
   // The file goes to the in-order reader: the other threads need take no more parts.
@@ -85,10 +93,11 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
   try {
     for (let part = Atomics.add(next, 0, 1); part < task.bounds.length - 1; part = Atomics.add(next, 0, 1)) {
       aggregator.line = part * PART_LINES;
-      const read = await forEachLines(task.path, task.bounds[part]!, task.bounds[part + 1]!, MAX_LINE, (buf, length, last) => {
+      const read = await forEachLines(task.path, task.bounds[part]!, task.bounds[part + 1]!, MAX_LINE, (buf, length, last, offset) => {
         // The last line of the file may end without a LF: it is given one.
         const bytes = last && length > 0 && buf[length - 1] !== 0x0a ? Buffer.concat([buf.subarray(0, length), Buffer.from([0x0a])]) : buf;
         const end = bytes === buf ? length : length + 1;
+        aggregator.base = offset;
         return aggregator.scan(bytes, 0, end) === end;
       }, reuse);
       if (!read) return inOrder();
@@ -108,6 +117,9 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
       book: aggregator.book.parts(),
     };
   }
+  const operations = [...aggregator.byName.values()].map((op) => ({ operation: op.operation, first: op.first, calls: op.calls, cost: op.cost.parts(), credits: op.credits.parts() }));
+  // Kept calls' customers are looked up only for the operations the main thread asks about (customersOf).
+  if (aggregator.record.size > 0) return { kind: 'totals-first', rows: aggregator.rows, skipped: aggregator.skipped, operations };
   const lists = aggregator.pairsByOperation();
   return {
     kind: 'totals',
@@ -115,15 +127,34 @@ async function run(task: WorkerTask): Promise<WorkerResult> {
     skipped: aggregator.skipped,
     customers: aggregator.customerNames,
     pairs: aggregator.pairs.parts(),
-    operations: [...aggregator.byName.values()].map((op) => ({
-      operation: op.operation,
-      first: op.first,
-      calls: op.calls,
-      cost: op.cost.parts(),
-      credits: op.credits.parts(),
-      customers: pack(aggregator.pairs, lists[op.id]),
-      kept: aggregator.record.of(op.id),
-    })),
+    operations: operations.map((op, id) => ({ ...op, customers: pack(aggregator.pairs, lists[id]) })),
+  };
+}
+
+/** The customers of the operations asked, their kept calls looked up from the file first. */
+function customersOf(aggregator: Aggregator, asked: CustomersAsked): CustomersAnswer {
+  const wanted = new Uint8Array(aggregator.byName.size);
+  for (const name of asked.operations) {
+    const op = aggregator.byName.get(name);
+    if (op) wanted[op.id] = 1;
+  }
+  let source: ReturnType<typeof fileSource> | undefined;
+  try {
+    source = aggregator.source = fileSource(aggregator.file);
+    aggregator.fold(wanted);
+  } catch (error) {
+    // The file gone, or shorter than the calls it was read with: it changed since.
+    if (error instanceof InputError || (error as NodeJS.ErrnoException).code !== undefined) return { kind: 'changed' };
+    throw error;
+  } finally {
+    source?.close();
+  }
+  const lists = aggregator.pairsByOperation();
+  return {
+    kind: 'customers',
+    customers: aggregator.customerNames,
+    pairs: aggregator.pairs.parts(),
+    operations: [...aggregator.byName.values()].filter((op) => wanted[op.id] === 1).map((op) => ({ operation: op.operation, customers: pack(aggregator.pairs, lists[op.id]) })),
   };
 }
 
@@ -131,17 +162,23 @@ if (parentPort) {
   const port = parentPort;
   // For the robustness tests only: a worker that dies without a word, as one killed by the system would.
   if (process.env['CREDITS_TEST_WORKER_EXIT'] === '1') process.exit(3);
-  // A ledger's arrays are moved to the main thread, not copied.
+  // A ledger's arrays and the pair table are moved to the main thread, not copied.
+  const customerBuffers = (pairs: PairParts, operations: readonly { customers?: PackedCustomers }[]): ArrayBuffer[] => [pairs.keys.buffer, pairs.sums.buffer, ...operations.map((o) => o.customers!.pairs.buffer as ArrayBuffer)];
   const transfers = (result: WorkerResult): ArrayBuffer[] =>
-    result.kind === 'ledger'
-      ? result.book.months.map((m) => m.sums.buffer as ArrayBuffer)
-      : result.kind === 'totals'
-        ? [result.pairs.keys.buffer, result.pairs.sums.buffer, ...result.operations.flatMap((o) => [o.customers.pairs.buffer as ArrayBuffer, ...o.kept.flatMap((c) => [c.customers.buffer, c.units.buffer])])]
-        : [];
-  onTask<WorkerTask>(port, workerData, (task) =>
-    run(task).then(
-      (result) => port.postMessage(result, transfers(result)),
+    result.kind === 'ledger' ? result.book.months.map((m) => m.sums.buffer as ArrayBuffer) : result.kind === 'totals' ? customerBuffers(result.pairs, result.operations) : [];
+  onTask<WorkerTask>(port, workerData, (task) => {
+    const aggregator = newAggregator(task.path, task.header, task.options);
+    run(task, aggregator).then(
+      (result) => {
+        // Asked once more, for the customers of the operations the main thread needs.
+        if (result.kind === 'totals-first')
+          port.once('message', (asked: CustomersAsked) => {
+            const answer = customersOf(aggregator, asked);
+            port.postMessage(answer, answer.kind === 'customers' ? customerBuffers(answer.pairs, answer.operations) : []);
+          });
+        port.postMessage(result, transfers(result));
+      },
       () => port.postMessage({ kind: 'in-order' } satisfies WorkerResult),
-    ),
-  );
+    );
+  });
 }

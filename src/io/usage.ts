@@ -122,7 +122,8 @@ async function readUsageInOrder<T>(path: string, file: string, size: number | un
     if (!head) throw new InputError(file, 'the file is empty; expected a header row and one row per call', { line: 1 });
     read += head.header.length + head.rest.length;
     const delimiter = options.delimiter ?? detectDelimiter(file, head.header);
-    const aggregator = newAggregator(file, headerFields(file, head.header, delimiter), options);
+    // The in-order reader sums every call as it reads it: only reader threads keep calls (their customers looked up later, from the file).
+    const aggregator = newAggregator(file, headerFields(file, head.header, delimiter), { ...options, recordUpTo: 0 });
     if (delimiter !== ',' || head.crOnly) {
       // The byte scanner splits on commas and LF; anything else is csv-parse's.
       await parseRest(aggregator, 2, head.rest, chunks, delimiter);

@@ -1,6 +1,6 @@
 import type { AuditFlagOptions } from '../options.js';
 import type { Progress, Ui } from '../ui.js';
-import type { UsageOptions, UsageTotals } from '../io/usage-scan.js';
+import { RECORD_UP_TO, type UsageOptions, type UsageTotals } from '../io/usage-scan.js';
 import { logHasColumn, readUsage, startReading } from '../io/usage.js';
 import { warmUsageWorkers } from '../io/usage-warm.js';
 import { type UsageWindow, usageOptions, usageWindow } from './usage-window.js';
@@ -29,13 +29,22 @@ export async function startAuditRead(path: string, flags: AuditFlagOptions, ui: 
   try {
     const window = usageWindow(flags);
     const progress = ui.progress?.();
-    const options = usageOptions(flags, window, progress?.update);
+    const options = auditReadOptions(flags, window, progress?.update);
     if (!(await logHasColumn(path, options, 'cost'))) return;
     const { reading } = await startReading((begun) => readUsage(path, { ...options, started: begun }));
     started = { path, window, options, progress, reading };
   } catch {
     // The command reads the flags again and says what is wrong with them.
   }
+}
+
+/**
+ * How the audit reads a log: its reader threads keep calls as read, their
+ * customers not looked up, so that only the flagged operations' customers
+ * ever are (UsageTotals.customersFor).
+ */
+export function auditReadOptions(flags: AuditFlagOptions, window: UsageWindow, progress?: UsageOptions['progress']): UsageOptions {
+  return { ...usageOptions(flags, window, progress), recordUpTo: RECORD_UP_TO };
 }
 
 /** The reading startAuditRead started for `path`, once. */

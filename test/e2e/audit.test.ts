@@ -159,6 +159,39 @@ describe('reading usage logs', () => {
   });
 });
 
+/**
+ * A large log's top customers of video_processing, read on threads and in
+ * order (stdin), after a few of its calls are changed: a customer whose three
+ * costs pass 4·10^15 units of 10^-12 together, two at the start (one thread's
+ * sum spills past a Number) and one at the end (another thread's); one whose
+ * cost has more decimals than the units keep; an id written with spaces
+ * around it.
+ */
+function topCustomersBothWays(dir: string): void {
+  const lines = readFileSync(join(dir, 'usage.csv'), 'utf8').replace('oops', '0.5').trimEnd().split('\n');
+  const header = lines[0]!.split(',');
+  const video = lines.flatMap((line, i) => (line.split(',')[header.indexOf('operation')] === 'video_processing' ? [i] : []));
+  const set = (i: number, column: string, value: string) => {
+    const fields = lines[i]!.split(',');
+    fields[header.indexOf(column)] = value;
+    lines[i] = fields.join(',');
+  };
+  for (const i of [video[0]!, video[2]!, video.at(-1)!]) (set(i, 'customer_id', 'cust_big'), set(i, 'actual_cost', '3999.99'));
+  set(video[1]!, 'customer_id', 'cust_fine');
+  set(video[1]!, 'actual_cost', '2000.0000000000001');
+  set(video[video.length >> 1]!, 'customer_id', ' cust_0007 ');
+  writeFileSync(join(dir, 'spilled.csv'), `${lines.join('\n')}\n`);
+  const threads = credits(['audit', 'spilled.csv', '--json', '--top', '7'], { cwd: dir });
+  const inOrder = credits(['audit', '-', '--json', '--top', '7'], { cwd: dir, input: readFileSync(join(dir, 'spilled.csv')) });
+  const top = (stdout: string) => (JSON.parse(stdout) as AuditJson).operations.find((o) => o.operation === 'video_processing')!.top_customers!;
+  expect(top(threads.stdout)).toEqual(top(inOrder.stdout));
+  // In order of cost, the whale's about 15,000.
+  expect(top(threads.stdout).slice(0, 3).map((c) => c.customer)).toEqual([WHALE, 'cust_big', 'cust_fine']);
+  expect(top(threads.stdout)).toHaveLength(7);
+  expect(threads.stdout).toMatch(/"customer": "cust_big",\n\s+"calls": 3,\n\s+"cost": 11999\.97,/);
+  expect(threads.stdout).toMatch(/"customer": "cust_fine",\n\s+"calls": 1,\n\s+"cost": 2000\.0000000000001,/);
+}
+
 describe('a large log read on several threads', () => {
   const { dir, totals } = usageWorkspace(300_000, 11);
 
@@ -193,31 +226,7 @@ describe('a large log read on several threads', () => {
   }, 120_000);
 
   it('names the top customers the in-order read names, with costs past a Number’s units and of more decimals', () => {
-    const lines = readFileSync(join(dir, 'usage.csv'), 'utf8').replace('oops', '0.5').trimEnd().split('\n');
-    const header = lines[0]!.split(',');
-    const video = lines.flatMap((line, i) => (line.split(',')[header.indexOf('operation')] === 'video_processing' ? [i] : []));
-    const set = (i: number, column: string, value: string) => {
-      const fields = lines[i]!.split(',');
-      fields[header.indexOf(column)] = value;
-      lines[i] = fields.join(',');
-    };
-    // A customer of three calls whose costs pass 4·10^15 units of 10^-12 together, two at the start (one thread's sum
-    // spills past a Number) and one at the end (another thread's); one whose cost has more decimals than the units keep;
-    // an id written with spaces around it.
-    for (const i of [video[0]!, video[2]!, video.at(-1)!]) (set(i, 'customer_id', 'cust_big'), set(i, 'actual_cost', '3999.99'));
-    set(video[1]!, 'customer_id', 'cust_fine');
-    set(video[1]!, 'actual_cost', '2000.0000000000001');
-    set(video[video.length >> 1]!, 'customer_id', ' cust_0007 ');
-    writeFileSync(join(dir, 'spilled.csv'), `${lines.join('\n')}\n`);
-    const threads = credits(['audit', 'spilled.csv', '--json', '--top', '7'], { cwd: dir });
-    const inOrder = credits(['audit', '-', '--json', '--top', '7'], { cwd: dir, input: readFileSync(join(dir, 'spilled.csv')) });
-    const top = (stdout: string) => (JSON.parse(stdout) as AuditJson).operations.find((o) => o.operation === 'video_processing')!.top_customers!;
-    expect(top(threads.stdout)).toEqual(top(inOrder.stdout));
-    // In order of cost, the whale's about 15,000.
-    expect(top(threads.stdout).slice(0, 3).map((c) => c.customer)).toEqual([WHALE, 'cust_big', 'cust_fine']);
-    expect(top(threads.stdout)).toHaveLength(7);
-    expect(threads.stdout).toMatch(/"customer": "cust_big",\n\s+"calls": 3,\n\s+"cost": 11999\.97,/);
-    expect(threads.stdout).toMatch(/"customer": "cust_fine",\n\s+"calls": 1,\n\s+"cost": 2000\.0000000000001,/);
+    topCustomersBothWays(dir);
   }, 120_000);
 
   it('shows a progress bar on a terminal, and none when stderr is not one', async () => {
@@ -229,4 +238,26 @@ describe('a large log read on several threads', () => {
     const piped = audit(dir, 'clean.csv', '--floor', '0');
     expect(piped).toMatchObject({ code: 0, stderr: '' });
   }, 60_000);
+});
+
+describe('a large log of many customers, whose calls the reader threads keep as read', () => {
+  // 10,000 customers of 5 operations: past 32,768 pairs the threads keep calls as read, and look up only the customers of
+  // the operations the audit flags, when asked for them.
+  const { dir } = usageWorkspace(300_000, 12, 10_000);
+
+  it('names the top customers the in-order read names, with costs past a Number’s units and of more decimals', () => {
+    expect(statSync(join(dir, 'usage.csv')).size).toBeGreaterThan(16 * 1024 * 1024);
+    topCustomersBothWays(dir);
+  }, 120_000);
+
+  it('reports the same audit as the in-order read, in every format', () => {
+    for (const format of ['json', 'text', 'markdown']) {
+      const threads = credits(['audit', 'usage.csv', '--format', format], { cwd: dir });
+      const inOrder = credits(['audit', '-', '--format', format], { cwd: dir, input: readFileSync(join(dir, 'usage.csv')) });
+      expect(threads.code).toBe(1);
+      // The log's name is the only difference: usage.csv, or stdin's.
+      const same = (stdout: string) => stdout.replace(/"usage": "[^"]*"/, '').replace(/usage\.csv|<stdin>/g, 'LOG');
+      expect(same(threads.stdout)).toBe(same(inOrder.stdout));
+    }
+  }, 120_000);
 });

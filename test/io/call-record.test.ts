@@ -1,45 +1,83 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CallRecord } from '../../src/io/call-record.js';
+import { CallRecord, forEachKept } from '../../src/io/call-record.js';
+import { InputError } from '../../src/io/errors.js';
 import { newAggregator } from '../../src/io/usage-scan.js';
+import { bytesSource } from '../support/bytes-source.js';
 
 describe('the calls a reader thread keeps', () => {
-  it('gives back each operation’s calls in the order added, across chunks', () => {
+  it('gives back every call in the order added, across chunks and 4 GiB jumps', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.nat(), fc.nat({ max: 10 ** 12 })), { maxLength: 300 }), fc.integer({ min: 0, max: 20_000 }), (calls, many) => {
-        const record = new CallRecord(Number.MAX_SAFE_INTEGER);
-        const want = new Map<number, [number, number][]>();
-        // Now and then one operation with more calls than a chunk holds, so that its calls span chunks.
-        const all = [...calls, ...Array.from({ length: many }, (_, i) => [2, i, i * 3] as [number, number, number])];
-        for (const [op, customer, units] of all) {
-          record.add(op, customer, units);
-          if (!want.has(op)) want.set(op, []);
-          want.get(op)!.push([customer, units]);
-        }
-        expect(record.size).toBe(all.length);
-        for (let op = 0; op < 5; op++) {
-          const got = record.of(op).flatMap((c) => Array.from(c.customers, (customer, i) => [customer, c.units[i]!]));
-          expect(got).toEqual(want.get(op) ?? []);
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.nat({ max: 10 ** 6 }), fc.nat({ max: 10 ** 12 }), fc.boolean()), { maxLength: 300 }),
+        fc.integer({ min: 0, max: 20_000 }),
+        (calls, many) => {
+          const record = new CallRecord(Number.MAX_SAFE_INTEGER);
+          // Offsets grow as a thread reads; now and then one 4 GiB on (a later part of a very large file), and many calls, so that they span chunks.
+          let at = 0;
+          const all = [...calls.map(([op, step, units, jump]) => [op, (at += step + (jump ? 2 ** 32 : 0)), units] as const), ...Array.from({ length: many }, (_, i) => [2, at + i, i * 3] as const)];
+          for (const [op, position, units] of all) record.add(op, position, units);
+          expect(record.size).toBe(all.length);
+          const got = record.chunks().flatMap((c) => Array.from(c.offsets, (offset, i) => [c.ops[i]!, c.base + offset, c.units[i]!]));
+          expect(got).toEqual(all.map((call) => [...call]));
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
-  it('are at most recordUpTo: past it they are summed into the pair table and no more are kept', () => {
+  it('gives each wanted call its customer id as the line reader ends it, whatever the block a read leaves it in', () => {
+    // Ids end at a comma, a LF, a quote or a CR before a LF; a lone CR is part of one. The last line has no LF, and ends in a CR.
+    const lines: [string, string, number][] = [
+      ['a\rb,op', 'a\rb', 0],
+      [`op,${'x'.repeat(3000)}\r`, 'x'.repeat(3000), 3],
+      ['é-ü"x,op', 'é-ü', 0],
+      ['c1,op', 'c1', 0],
+      ['op,c2', 'c2', 3],
+      ['op,z\r', 'z', 3],
+    ];
+    const bytes = Buffer.from(lines.map(([line]) => line).join('\n'));
+    const record = new CallRecord(100);
+    let at = 0;
+    for (const [i, [line, , from]] of lines.entries()) {
+      record.add(i % 2, at + from, i);
+      at += Buffer.byteLength(line) + 1;
+    }
+    const seen: [number, string, number][] = [];
+    // Blocks smaller than an id, ending inside one or just after a CR, and one larger than the file.
+    const source = bytesSource(bytes);
+    for (const size of [1, 2, 7, 4096, 1 << 20]) {
+      seen.length = 0;
+      let blocks = 0;
+      expect(forEachKept(source, record.chunks(), Uint8Array.from([1, 1]), (op, buf, start, end, units) => seen.push([op, buf.toString('utf8', start, end), units]), () => blocks++, size)).toBe(true);
+      if (size === 1 << 20) expect(blocks).toBe(1);
+      expect(seen).toEqual(lines.map(([, id], i) => [i % 2, id, i]));
+    }
+    // Only the operations wanted.
+    seen.length = 0;
+    forEachKept(source, record.chunks(), Uint8Array.from([0, 1]), (op, buf, start, end, units) => seen.push([op, buf.toString('utf8', start, end), units]));
+    expect(seen.map(([, , i]) => i)).toEqual([1, 3, 5]);
+    // A call past the file's end: the file changed since it was read.
+    const shorter = bytesSource(bytes.subarray(0, 10));
+    expect(forEachKept(shorter, record.chunks(), Uint8Array.from([1, 1]), () => undefined)).toBe(false);
+  });
+
+  it('are at most recordUpTo: past it the calls are summed into the pair table as read', () => {
     const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 5, queueFrom: 0 });
     const rows = Array.from({ length: 8 }, (_, i) => `c${i % 3},${i % 2 === 0 ? 'a' : 'b'},0.5\n`);
-    const first = Buffer.from(rows.slice(0, 5).join(''));
-    aggregator.scan(first, 0, first.length);
+    const bytes = Buffer.from(rows.join(''));
+    aggregator.source = bytesSource(bytes);
+    const cut = Buffer.byteLength(rows.slice(0, 6).join(''));
+    aggregator.scan(bytes.subarray(0, cut), 0, cut);
+    aggregator.base = cut;
+    aggregator.scan(bytes.subarray(cut), 0, bytes.length - cut);
+    // Five kept, their customers not looked up; the other three summed by pair.
     expect(aggregator.record.size).toBe(5);
-    expect(aggregator.pairs.size).toBe(0);
-    const rest = Buffer.from(rows.slice(5).join(''));
-    aggregator.scan(rest, 0, rest.length);
-    expect(aggregator.record.size).toBe(0);
-    expect(aggregator.record.limit).toBe(0);
-    // Every call is in the pairs: 8 calls of 6 (operation, customer) pairs.
-    expect(aggregator.pairs.size).toBe(6);
+    expect(aggregator.customerIds.size).toBe(3);
+    expect(aggregator.pairs.size).toBe(3);
     const calls = [...aggregator.byName.values()].flatMap((op) => aggregator.customersOf(op.id).map((c) => `${op.operation} ${c.customer} ${c.calls} ${c.cost.total(12).toFixed()}`));
+    expect(aggregator.record.size).toBe(0);
+    // Every call is in the pairs: 8 calls of 6 (operation, customer) pairs.
     expect(calls.sort()).toEqual(['a c0 2 1', 'a c1 1 0.5', 'a c2 1 0.5', 'b c0 1 0.5', 'b c1 2 1', 'b c2 1 0.5']);
   });
 
@@ -55,5 +93,24 @@ describe('the calls a reader thread keeps', () => {
     expect(read(0)).toEqual([3, 0]);
     // Kept from 8 × queueFrom possible pairs: 2 customers of 2 operations are 4.
     expect(read(1)).toEqual([0, 3]);
+  });
+
+  it('of the operations asked are looked up; the rest are forgotten', () => {
+    const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 100, queueFrom: 0 });
+    const bytes = Buffer.from('c1,a,1\nc2,b,2\nc1,b,3\nc3,a,4\n');
+    aggregator.source = bytesSource(bytes);
+    aggregator.scan(bytes, 0, bytes.length);
+    const a = aggregator.byName.get('a')!;
+    aggregator.fold(Uint8Array.from([a.id === 0 ? 1 : 0, a.id === 1 ? 1 : 0]));
+    expect(aggregator.customerNames).toEqual(['c1', 'c3']);
+    expect(aggregator.customersOf(a.id).map((c) => `${c.customer} ${c.calls} ${c.cost.total(12).toFixed()}`)).toEqual(['c1 1 1', 'c3 1 4']);
+  });
+
+  it('are refused when the log is shorter than when they were read: it changed since', () => {
+    const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 100, queueFrom: 0 });
+    const bytes = Buffer.from('c1,a,1\nc2,b,2\n');
+    aggregator.scan(bytes, 0, bytes.length);
+    aggregator.source = bytesSource(bytes.subarray(0, 5));
+    expect(() => aggregator.fold()).toThrow(new InputError('log.csv', 'the log changed while it was read; read it again', { line: 1 }));
   });
 });

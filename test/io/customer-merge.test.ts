@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dec } from '../../src/core/decimal.js';
 import { SAFE_UNITS } from '../../src/core/exact-sum.js';
-import type { Chunk } from '../../src/io/call-record.js';
 import { CustomerIds, MergedCustomers } from '../../src/io/usage-parallel.js';
 import { COST_SCALE } from '../../src/io/usage-scan.js';
 
@@ -17,17 +16,9 @@ interface Call {
   extra?: string;
 }
 
-/** One call kept as read (CallRecord): its customer and cost units, under SAFE_UNITS. */
-interface Kept {
-  customer: number;
-  units: number;
-}
-
-/** One thread's part of an operation: its customer names (ids 0…), its calls kept as read (in chunks of the given lengths), and its pairs of that operation. */
+/** One thread's part of an operation: its customer names (ids 0…), and its pairs of that operation. */
 interface Thread {
   names: string[];
-  kept: Kept[];
-  cuts: number[];
   calls: Call[];
 }
 
@@ -35,8 +26,7 @@ interface Thread {
 function reference(threads: readonly Thread[]): Map<string, { calls: number; cost: Dec }> {
   const merged = new Map<string, { calls: number; cost: Dec }>();
   for (const t of threads) {
-    // A thread's kept calls are met before its summed pairs.
-    for (const c of [...t.kept.map((k) => ({ ...k, calls: 1 })), ...t.calls] as Call[]) {
+    for (const c of t.calls) {
       const name = t.names[c.customer]!;
       let cost = new Dec(c.units).dividedBy(new Dec(10).pow(COST_SCALE));
       if (c.big) cost = cost.plus(new Dec(c.big).dividedBy(new Dec(10).pow(COST_SCALE)));
@@ -66,14 +56,7 @@ function merge(threads: readonly Thread[]): MergedCustomers {
       if (c.big) big.push([i, c.big]);
       if (c.extra) extra.push([i, c.extra]);
     });
-    // The kept calls in chunks, cut where the thread says.
-    const kept: Chunk[] = [];
-    const points = [...new Set([0, ...t.cuts.map((c) => c % (t.kept.length + 1)), t.kept.length])].sort((a, b) => a - b);
-    for (let k = 0; k + 1 < points.length; k++) {
-      const slice = t.kept.slice(points[k], points[k + 1]);
-      kept.push({ customers: Int32Array.from(slice, (c) => c.customer), units: Float64Array.from(slice, (c) => c.units) });
-    }
-    return { thread, table: { keys, sums }, packed: { pairs, big, extra }, kept };
+    return { thread, table: { keys, sums }, packed: { pairs, big, extra } };
   });
   return new MergedCustomers(parts, new CustomerIds(threads.map((t) => t.names)));
 }
@@ -82,14 +65,6 @@ const nameArb = fc.oneof(fc.constantFrom('a', 'b', 'B', 'é', 'e', 'aa'), fc.int
 const threadArb = fc.uniqueArray(nameArb, { minLength: 1, maxLength: 40 }).chain((names) =>
   fc.record({
     names: fc.constant(names),
-    kept: fc.array(
-      fc.record({
-        customer: fc.integer({ min: 0, max: names.length - 1 }),
-        units: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 50 }) }, { weight: 1, arbitrary: fc.constantFrom(SAFE_UNITS - 1, 2 ** 40) }),
-      }),
-      { maxLength: 30 },
-    ),
-    cuts: fc.array(fc.nat(), { maxLength: 3 }),
     calls: fc.uniqueArray(
       fc.record(
         {
