@@ -137,7 +137,12 @@ async function readInParallel(path: string, size: number, options: UsageOptions)
         (result) => result,
         { kind: 'in-order' },
         `${path}: a thread reading the log`,
-        (result, line) => result.kind === 'totals-first' && (lines[k] = line) !== undefined,
+        // A thread that kept calls is asked for its customers later (customersFor).
+        (result, line) => {
+          if (result.kind !== 'totals-first') return false;
+          lines[k] = line;
+          return true;
+        },
       ),
     ),
   );
@@ -202,12 +207,8 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], li
     // The threads that kept calls look up those of the operations asked for, each for its own, and end.
     customersFor: async (wanted) => {
       if (!later || asked) return;
-      if (wanted.length === 0) {
-        for (const line of lines) line?.end();
-        asked = new Set();
-        return;
-      }
-      const answers = await Promise.all(totals.map((t, thread) => (t.kind === 'totals-first' ? lines[thread]!.ask<CustomersAnswer>({ operations: [...wanted] } satisfies CustomersAsked) : undefined)));
+      const ask = (t: (typeof totals)[number], thread: number) => (t.kind === 'totals-first' ? lines[thread]!.ask<CustomersAnswer>({ operations: [...wanted] } satisfies CustomersAsked) : undefined);
+      const answers = wanted.length === 0 ? [] : await Promise.all(totals.map(ask));
       for (const line of lines) line?.end();
       for (const [thread, answer] of answers.entries()) {
         if (answer === undefined) continue;
