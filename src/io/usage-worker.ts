@@ -167,8 +167,10 @@ if (parentPort) {
   const transfers = (result: WorkerResult): ArrayBuffer[] =>
     result.kind === 'ledger' ? result.book.months.map((m) => m.sums.buffer as ArrayBuffer) : result.kind === 'totals' ? customerBuffers(result.pairs, result.operations) : [];
   onTask<WorkerTask>(port, workerData, (task) => {
-    const aggregator = newAggregator(task.path, task.header, task.options);
-    run(task, aggregator).then(
+    // Made inside the promise: a header the aggregator refuses is then an answer (read it in order), not a thread that dies.
+    let aggregator: Aggregator;
+    const reading = Promise.resolve().then(() => run(task, (aggregator = newAggregator(task.path, task.header, task.options))));
+    reading.then(
       (result) => {
         // Asked once more, for the customers of the operations the main thread needs.
         if (result.kind === 'totals-first')

@@ -206,6 +206,16 @@ describe('a large log read on several threads', () => {
     expect(audit(dir, 'usage.csv').stderr).toBe('error: usage.csv:250002:4: actual_cost: "oops" is not a number\n');
   }, 120_000);
 
+  it('refuses a large log without an operation column as a small one, not as a thread that died', () => {
+    const text = readFileSync(join(dir, 'usage.csv'), 'utf8').replace('oops', '0.5');
+    writeFileSync(join(dir, 'noop.csv'), text.replace(/^([^\n]*)operation/, '$1op_name'));
+    expect(statSync(join(dir, 'noop.csv')).size).toBeGreaterThan(16 * 1024 * 1024);
+    expect(audit(dir, 'noop.csv')).toMatchObject({
+      code: 2,
+      stderr: 'error: noop.csv:1: no operation column (expected one of operation, op, name, endpoint, or --column operation=HEADER); columns: timestamp, customer_id, op_name, actual_cost, credits_consumed\n',
+    });
+  }, 120_000);
+
   it('lists operations in the order of their first call, whichever thread read which part', () => {
     // Three operations the table does not price, of one call each at one cost, so that only their order tells them
     // apart in the report: first called near the start, the middle and the end, and named against that order.
