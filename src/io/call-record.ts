@@ -83,18 +83,20 @@ export interface ByteSource {
   read(into: Buffer, position: number): number;
 }
 
-/** A file as a ByteSource, open until close(). */
-export function fileSource(path: string): ByteSource & { close(): void } {
+/** A file as a ByteSource, open until close(), with its time of last change. */
+export function fileSource(path: string): ByteSource & { mtimeMs: number; close(): void } {
   const fd = openSync(path, 'r');
   let size: number;
+  let mtimeMs: number;
   try {
-    size = fstatSync(fd).size;
+    ({ size, mtimeMs } = fstatSync(fd));
   } catch (error) {
     closeSync(fd);
     throw error;
   }
   return {
     size,
+    mtimeMs,
     read: (into, position) => {
       let read = 0;
       while (read < into.length && position + read < size) {

@@ -1,3 +1,4 @@
+import { type Stats, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type Aggregator, MAX_LINE, newAggregator, type UsageOptions } from './usage-scan.js';
 import { fileSource } from './call-record.js';
@@ -131,8 +132,8 @@ async function run(task: WorkerTask, aggregator: Aggregator): Promise<WorkerResu
   };
 }
 
-/** The customers of the operations asked, their kept calls looked up from the file first. */
-function customersOf(aggregator: Aggregator, asked: CustomersAsked): CustomersAnswer {
+/** The customers of the operations asked, their kept calls looked up from the file first: the file as it was read (`read`: its size and time of change then). */
+export function customersOf(aggregator: Aggregator, asked: CustomersAsked, read: Stats): CustomersAnswer {
   const wanted = new Uint8Array(aggregator.byName.size);
   for (const name of asked.operations) {
     const op = aggregator.byName.get(name);
@@ -141,9 +142,10 @@ function customersOf(aggregator: Aggregator, asked: CustomersAsked): CustomersAn
   let source: ReturnType<typeof fileSource> | undefined;
   try {
     source = aggregator.source = fileSource(aggregator.file);
+    if (source.size !== read.size || source.mtimeMs !== read.mtimeMs) return { kind: 'changed' };
     aggregator.fold(wanted);
   } catch (error) {
-    // The file gone, or shorter than the calls it was read with: it changed since.
+    // The file gone, or shorter than the calls it was read with: it changed since (beside a new size or time of change).
     if (error instanceof InputError || (error as NodeJS.ErrnoException).code !== undefined) return { kind: 'changed' };
     throw error;
   } finally {
@@ -169,13 +171,17 @@ if (parentPort) {
   onTask<WorkerTask>(port, workerData, (task) => {
     // Made inside the promise: a header the aggregator refuses is then an answer (read it in order), not a thread that dies.
     let aggregator: Aggregator;
-    const reading = Promise.resolve().then(() => run(task, (aggregator = newAggregator(task.path, task.header, task.options))));
+    let read: Stats;
+    const reading = Promise.resolve().then(() => {
+      read = statSync(task.path);
+      return run(task, (aggregator = newAggregator(task.path, task.header, task.options)));
+    });
     reading.then(
       (result) => {
         // Asked once more, for the customers of the operations the main thread needs.
         if (result.kind === 'totals-first')
           port.once('message', (asked: CustomersAsked) => {
-            const answer = customersOf(aggregator, asked);
+            const answer = customersOf(aggregator, asked, read);
             port.postMessage(answer, answer.kind === 'customers' ? customerBuffers(answer.pairs, answer.operations) : []);
           });
         port.postMessage(result, transfers(result));

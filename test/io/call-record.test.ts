@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync, type Stats, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CallRecord, forEachKept } from '../../src/io/call-record.js';
 import { InputError } from '../../src/io/errors.js';
-import { newAggregator } from '../../src/io/usage-scan.js';
+import { type Aggregator, newAggregator } from '../../src/io/usage-scan.js';
+import { customersOf } from '../../src/io/usage-worker.js';
 import { bytesSource } from '../support/bytes-source.js';
 
 describe('the calls a reader thread keeps', () => {
@@ -112,5 +116,40 @@ describe('the calls a reader thread keeps', () => {
     aggregator.scan(bytes, 0, bytes.length);
     aggregator.source = bytesSource(bytes.subarray(0, 5));
     expect(() => aggregator.fold()).toThrow(new InputError('log.csv', 'the log changed while it was read; read it again', { line: 1 }));
+  });
+});
+
+describe('a reader thread asked for the customers of its kept calls', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'credits-kept-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A thread's reading of `text` (a header, then rows), its calls kept, and the file as it was read. */
+  function read(name: string, text: string): { aggregator: Aggregator; stats: Stats } {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    const stats = statSync(path);
+    const header = text.slice(0, text.indexOf('\n'));
+    const aggregator = newAggregator(path, header.split(','), { columns: {}, recordUpTo: 100, queueFrom: 0 });
+    const body = Buffer.from(text.slice(header.length + 1));
+    aggregator.base = header.length + 1;
+    aggregator.scan(body, 0, body.length);
+    return { aggregator, stats };
+  }
+
+  it('looks them up in the file for the operations asked, and says when the file changed since', () => {
+    const text = 'customer_id,operation,actual_cost\nc1,a,1\nc2,b,2\nc1,a,3\n';
+    const { aggregator, stats } = read('log.csv', text);
+    expect(aggregator.record.size).toBe(3);
+    const answer = customersOf(aggregator, { operations: ['a'] }, stats);
+    expect(answer.kind).toBe('customers');
+    if (answer.kind !== 'customers') return;
+    expect(answer.operations.map((o) => o.operation)).toEqual(['a']);
+    expect(answer.customers).toEqual(['c1']);
+    // The same file written again since (another time of change), shorter, or gone.
+    for (const change of [(path: string) => utimesSync(path, new Date(0), new Date(0)), (path: string) => truncateSync(path, 10), (path: string) => rmSync(path)]) {
+      const again = read('changed.csv', text);
+      change(join(dir, 'changed.csv'));
+      expect(customersOf(again.aggregator, { operations: ['a'] }, again.stats)).toEqual({ kind: 'changed' });
+    }
   });
 });
