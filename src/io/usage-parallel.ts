@@ -7,11 +7,10 @@ import { lineBounds, lineStart } from './file-lines.js';
 import { ExactSum, SAFE_UNITS } from '../core/exact-sum.js';
 import { chooseTop } from '../core/top.js';
 import { detectDelimiter } from './csv.js';
-import { COST_SCALE, CREDIT_SCALE, type CustomerUsage, type TopCustomer, type Ledger, type OperationTotals, type UsageOptions, type UsageTotals, MAX_LINE, headerFields, ledgerFrom, newAggregator } from './usage-scan.js';
+import { COST_SCALE, CREDIT_SCALE, type CustomerUsage, type TopCustomer, type Ledger, type OperationTotals, type UsageOptions, type UsageTotals, MAX_LINE, headerFields, ledgerFrom, logChanged, newAggregator } from './usage-scan.js';
 import { LedgerBook, MonthCells } from './usage-ledger.js';
 import { Dec, ZERO } from '../core/decimal.js';
 import { type PairParts, pairCustomer } from './pair-table.js';
-import { InputError } from './errors.js';
 import type { CustomersAnswer, CustomersAsked, PackedCustomers, WorkerResult, WorkerTask } from './usage-worker.js';
 
 /**
@@ -212,7 +211,7 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], li
       for (const line of lines) line?.end();
       for (const [thread, answer] of answers.entries()) {
         if (answer === undefined) continue;
-        if (answer.kind === 'changed') throw new InputError(path, 'the log changed while it was read; read it again', { line: 1 });
+        if (answer.kind === 'changed') throw logChanged(path);
         names[thread] = answer.customers;
         for (const o of answer.operations) operations.get(o.operation)!.parts.push({ thread, table: answer.pairs, packed: o.customers });
       }

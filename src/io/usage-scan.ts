@@ -571,7 +571,7 @@ export class Aggregator {
     };
     const read = forEachKept(source, record.chunks(), wanted, (op, buf, start, end, units) => this.enqueue(buf, start, end, hashOf(buf, start, end), op, units), flush);
     flush();
-    if (!read) throw new InputError(this.file, 'the log changed while it was read; read it again', { line: 1 });
+    if (!read) throw logChanged(this.file);
     record.close();
   }
 
@@ -1011,6 +1011,11 @@ function headerIndex(file: string, header: string[], columns: UsageOptions['colu
 }
 
 /** No usage row is anywhere near this long; a longer line is garbage, refused before it fills memory. */
+/** A log that changed between a reader thread's reading it and looking its kept calls up again. */
+export function logChanged(file: string): InputError {
+  return new InputError(file, 'the log changed while it was read; read it again', { line: 1 });
+}
+
 export const MAX_LINE = 1024 * 1024;
 
 function lineTooLong(aggregator: Aggregator): InputError {

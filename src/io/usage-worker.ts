@@ -150,6 +150,7 @@ export function customersOf(aggregator: Aggregator, asked: CustomersAsked, read:
     throw error;
   } finally {
     source?.close();
+    aggregator.source = undefined;
   }
   const lists = aggregator.pairsByOperation();
   return {
