@@ -63,7 +63,8 @@ describe('size limits', () => {
     for (const args of [['design', 'garbage.csv'], ['audit', 'garbage.csv'], ['check', '--costs', 'garbage.csv'], ['price', '--table', 'garbage.csv']]) {
       const started = Date.now();
       const run = await creditsAsync(args, { cwd: dir, env: { NODE_OPTIONS: `--require ${join(ROOT, 'bench', 'peak-rss.cjs')}`, PEAK_RSS_FILE: join(dir, 'rss') } });
-      expect(run.code, args.join(' ')).toBe(2);
+      // On any other exit code the failure shows what credits printed, to say why.
+      expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(2);
       expect(run.stderr, args.join(' ')).toMatch(/^error: garbage\.csv[:\s][^\n]*\n$/);
       expect(Date.now() - started, args.join(' ')).toBeLessThan(10_000);
       expect(Number(readFileSync(join(dir, 'rss'), 'utf8')) / 1024, args.join(' ')).toBeLessThan(200);
