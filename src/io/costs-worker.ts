@@ -18,7 +18,7 @@ const PROGRESS_EVERY = 8 * 1024 * 1024;
 async function run(task: SampleTask, report: (bytes: number) => void): Promise<SampleParts | undefined> {
   const scanner = new SampleScanner(task.layout);
   let unreported = 0;
-  const read = await forEachLines(task.path, task.start, task.end, MAX_LINE, (buf, length, last) => {
+  const read = forEachLines(task.path, task.start, task.end, MAX_LINE, (buf, length, last) => {
     if (!scanner.lines(buf, 0, length, last)) return false;
     unreported += length;
     if (unreported >= PROGRESS_EVERY) {

@@ -94,7 +94,7 @@ async function run(task: WorkerTask, aggregator: Aggregator): Promise<WorkerResu
   try {
     for (let part = Atomics.add(next, 0, 1); part < task.bounds.length - 1; part = Atomics.add(next, 0, 1)) {
       aggregator.line = part * PART_LINES;
-      const read = await forEachLines(task.path, task.bounds[part]!, task.bounds[part + 1]!, MAX_LINE, (buf, length, last, offset) => {
+      const read = forEachLines(task.path, task.bounds[part]!, task.bounds[part + 1]!, MAX_LINE, (buf, length, last, offset) => {
         // The last line of the file may end without a LF: it is given one.
         const bytes = last && length > 0 && buf[length - 1] !== 0x0a ? Buffer.concat([buf.subarray(0, length), Buffer.from([0x0a])]) : buf;
         const end = bytes === buf ? length : length + 1;
