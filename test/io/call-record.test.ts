@@ -67,7 +67,7 @@ describe('the calls a reader thread keeps', () => {
   });
 
   it('are at most recordUpTo: past it the calls are summed into the pair table as read', () => {
-    const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 5, queueFrom: 0 });
+    const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 5, queueFrom: 0, heavyBelow: 0 });
     const rows = Array.from({ length: 8 }, (_, i) => `c${i % 3},${i % 2 === 0 ? 'a' : 'b'},0.5\n`);
     const bytes = Buffer.from(rows.join(''));
     aggregator.source = bytesSource(bytes);
@@ -88,7 +88,7 @@ describe('the calls a reader thread keeps', () => {
   it('are kept only once the pairs there can be outgrow the cache: a few customers of a few operations are summed as read', () => {
     const text = 'customer_id,operation,actual_cost\nc1,a,1\nc2,b,2\nc1,b,3\n';
     const read = (queueFrom?: number) => {
-      const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 100, ...(queueFrom !== undefined && { queueFrom }) });
+      const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 100, heavyBelow: 0, ...(queueFrom !== undefined && { queueFrom }) });
       const body = Buffer.from(text.slice(text.indexOf('\n') + 1));
       aggregator.scan(body, 0, body.length);
       return [aggregator.record.size, aggregator.pairs.size];
@@ -99,8 +99,34 @@ describe('the calls a reader thread keeps', () => {
     expect(read(1)).toEqual([0, 3]);
   });
 
+  it('are not kept of an operation that carries one call in 16 or more while the customers are few: it is summed as read', () => {
+    // Operation a carries every other call; b to q one call in 32 each.
+    const rows: string[] = [];
+    for (let i = 0; i < 64; i++) rows.push(i % 2 === 0 ? `c${i % 5},a,1\n` : `c${i % 3},${String.fromCharCode(98 + ((i >> 1) % 16))},2\n`);
+    const bytes = Buffer.from(rows.join(''));
+    const read = (heavyBelow?: number) => {
+      const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 100, queueFrom: 0, ...(heavyBelow !== undefined && { heavyBelow }) });
+      aggregator.source = bytesSource(bytes);
+      aggregator.scan(bytes, 0, bytes.length);
+      return aggregator;
+    };
+    const heavy = read();
+    const a = heavy.byName.get('a')!;
+    // The first call of each light operation is heavy when it comes (1 of the few calls so far); after that they are kept.
+    expect(heavy.record.size).toBeGreaterThan(0);
+    expect(heavy.record.size).toBeLessThan(32);
+    const summed = (aggregator: Aggregator) => aggregator.customersOf(a.id).map((c) => `${c.customer} ${c.calls} ${c.cost.total(12).toFixed()}`).sort();
+    const keptAll = read(0);
+    expect(keptAll.record.size).toBe(64);
+    // Summed as read or folded from the file afterwards, a's customers are the same.
+    expect(summed(heavy)).toEqual(['c0 7 7', 'c1 6 6', 'c2 7 7', 'c3 6 6', 'c4 6 6']);
+    expect(summed(keptAll)).toEqual(summed(heavy));
+    // Every call of a is summed as read: what is kept is light operations' only.
+    expect(heavy.record.chunks().every((chunk) => !chunk.ops.includes(a.id))).toBe(true);
+  });
+
   it('of the operations asked are looked up; the rest are forgotten', () => {
-    const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 100, queueFrom: 0 });
+    const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 100, queueFrom: 0, heavyBelow: 0 });
     const bytes = Buffer.from('c1,a,1\nc2,b,2\nc1,b,3\nc3,a,4\n');
     aggregator.source = bytesSource(bytes);
     aggregator.scan(bytes, 0, bytes.length);
@@ -111,7 +137,7 @@ describe('the calls a reader thread keeps', () => {
   });
 
   it('are refused when the log is shorter than when they were read: it changed since', () => {
-    const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 100, queueFrom: 0 });
+    const aggregator = newAggregator('log.csv', ['customer_id', 'operation', 'actual_cost'], { columns: {}, recordUpTo: 100, queueFrom: 0, heavyBelow: 0 });
     const bytes = Buffer.from('c1,a,1\nc2,b,2\n');
     aggregator.scan(bytes, 0, bytes.length);
     aggregator.source = bytesSource(bytes.subarray(0, 5));
@@ -129,7 +155,7 @@ describe('a reader thread asked for the customers of its kept calls', () => {
     writeFileSync(path, text);
     const stats = statSync(path);
     const header = text.slice(0, text.indexOf('\n'));
-    const aggregator = newAggregator(path, header.split(','), { columns: {}, recordUpTo: 100, queueFrom: 0 });
+    const aggregator = newAggregator(path, header.split(','), { columns: {}, recordUpTo: 100, queueFrom: 0, heavyBelow: 0 });
     const body = Buffer.from(text.slice(header.length + 1));
     aggregator.base = header.length + 1;
     aggregator.scan(body, 0, body.length);

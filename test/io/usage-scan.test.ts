@@ -126,8 +126,12 @@ const timestamp = fc.constantFrom(
 const cellOf = (column: string) => (column === 'actual_cost' || column === 'credits_consumed' ? number : column === 'timestamp' ? timestamp : name);
 /** Calls queued from the first customer, from the 50th (the reader switches in the middle of a log), or as the commands queue them. */
 const queueFrom = fc.constantFrom<Pick<UsageOptions, 'queueFrom'>>({ queueFrom: 0 }, { queueFrom: 50 }, {});
-/** Calls summed as read, kept up to the 7th (the rest then summed as read), or kept as a reader thread keeps them: kept calls have their customers looked up from the bytes afterwards. */
-const kept = fc.constantFrom<Pick<UsageOptions, 'recordUpTo'>>({}, { recordUpTo: 7 }, { recordUpTo: RECORD_UP_TO });
+/**
+ * Calls summed as read, kept up to the 7th (the rest then summed as read), or kept as a reader thread keeps them: kept
+ * calls have their customers looked up from the bytes afterwards. Those of an operation with many of the calls are
+ * summed as read while the customers are few (as the threads do), up to the 3rd customer, or never.
+ */
+const kept = fc.constantFrom<Pick<UsageOptions, 'recordUpTo' | 'heavyBelow'>>({}, { recordUpTo: 7 }, { recordUpTo: RECORD_UP_TO }, { recordUpTo: 7, heavyBelow: 0 }, { recordUpTo: RECORD_UP_TO, heavyBelow: 3 });
 /** A time window or none: the timestamps are read only with one. */
 const window = fc.constantFrom<Pick<UsageOptions, 'since' | 'until'>>({}, { since: Date.parse('2026-10-16T00:00:00Z') }, { until: Date.parse('2026-10-15T23:59:59.999Z') }, { since: Date.parse('2026-10-01T00:00:00Z'), until: Date.parse('2026-10-31T23:59:59Z') });
 /** A field as a log would write it: mostly bare, sometimes wholly in quotes, now and then with an escaped quote or a line break inside. */
