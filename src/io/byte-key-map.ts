@@ -1,3 +1,5 @@
+import { zeroed } from './zeroed.js';
+
 /**
  * A map keyed by byte ranges, so the hot loop makes no string for a key it
  * has seen. Open addressing over typed arrays: keys are copied once into one
@@ -95,7 +97,7 @@ export class ByteKeyMap<V> {
   /** Moves every placed entry to a table of `capacity` slots (an entry not yet placed is placed by the caller). */
   private rehash(capacity: number): void {
     const old = this.slots;
-    this.slots = new Int32Array(4 * capacity);
+    this.slots = zeroed(new Int32Array(4 * capacity));
     this.mask = capacity - 1;
     for (let at = 0; at < old.length; at += 4) if (old[at + 1] !== 0) this.place(old[at]!, old[at + 1]! - 1, old[at + 2]!, old[at + 3]!);
   }

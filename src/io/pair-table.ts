@@ -2,6 +2,7 @@ import { Dec, ZERO } from '../core/decimal.js';
 import { SAFE_UNITS } from '../core/exact-sum.js';
 import { CliError } from './errors.js';
 import { readAhead } from './read-ahead.js';
+import { zeroed } from './zeroed.js';
 
 /** Operation ids below this: a pair's key is customer × OP_SPAN + operation, exact in a double for 2^33 customers. */
 const OP_SPAN = 2 ** 20;
@@ -125,7 +126,7 @@ export class PairTable {
       this.rehash(capacity);
       return false;
     }
-    const grown = new Int32Array(grownRows * stride);
+    const grown = zeroed(new Int32Array(grownRows * stride));
     if (stride === denseStride) grown.set(dense);
     else for (let c = 0; c < rows; c++) grown.set(dense.subarray(c * denseStride, (c + 1) * denseStride), c * stride);
     this.dense = grown;
@@ -187,8 +188,8 @@ export class PairTable {
   private append(key: number): number {
     const pair = this.size++;
     if (pair === this.keys.length) {
-      this.keys = grown(this.keys, new Float64Array(pair * 2));
-      this.sums = grown(this.sums, new Float64Array(pair * 4));
+      this.keys = grown(this.keys, zeroed(new Float64Array(pair * 2)));
+      this.sums = grown(this.sums, zeroed(new Float64Array(pair * 4)));
     }
     this.keys[pair] = key;
     return pair;
@@ -208,7 +209,7 @@ export class PairTable {
 
   /** Places every pair in a table of `capacity` slots. */
   private rehash(capacity: number): void {
-    this.slots = new Float64Array(2 * capacity);
+    this.slots = zeroed(new Float64Array(2 * capacity));
     this.mask = capacity - 1;
     for (let pair = 0; pair < this.size; pair++) {
       let i = hashPair(this.operation(pair), this.customer(pair)) & this.mask;

@@ -1,6 +1,7 @@
 import { type Dec, Dec as D, ZERO } from '../core/decimal.js';
 import { SAFE_UNITS } from '../core/exact-sum.js';
 import { readAhead } from './read-ahead.js';
+import { zeroed } from './zeroed.js';
 
 /**
  * Credits per customer, UTC month and operation, kept in flat typed arrays:
@@ -99,7 +100,7 @@ export class MonthCells {
   cell(customer: number, operation: number): number {
     const cell = customer * this.stride + operation;
     if (2 * cell >= this.sums.length) {
-      const sums = new Float64Array(Math.max(this.sums.length * 2, 2 * (customer + 1) * this.stride));
+      const sums = zeroed(new Float64Array(Math.max(this.sums.length * 2, 2 * (customer + 1) * this.stride)));
       sums.set(this.sums);
       this.sums = sums;
     }
@@ -161,7 +162,7 @@ export class MonthCells {
 
   restride(stride: number): void {
     const customers = this.size / this.stride;
-    const sums = new Float64Array(2 * customers * stride);
+    const sums = zeroed(new Float64Array(2 * customers * stride));
     const move = <V>(map: Map<number, V> | undefined) =>
       map && new Map([...map].map(([cell, v]) => [Math.floor(cell / this.stride) * stride + (cell % this.stride), v] as const));
     for (let c = 0; c < customers; c++) sums.set(this.sums.subarray(2 * c * this.stride, 2 * (c + 1) * this.stride), 2 * c * stride);
@@ -203,7 +204,7 @@ export class ActiveDays {
     if ((bits[offset >> 3]! & mask) !== 0) return;
     bits[offset >> 3]! |= mask;
     if (customer >= this.count.length) {
-      const grown = new Uint32Array(Math.max(this.count.length * 2, customer + 1));
+      const grown = zeroed(new Uint32Array(Math.max(this.count.length * 2, customer + 1)));
       grown.set(this.count);
       this.count = grown;
     }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { readerThreads, runWorker, type WorkerLine } from './threads.js';
 import { USAGE_WORKER as WORKER } from './usage-warm.js';
 import { lineBounds, lineStart } from './file-lines.js';
+import { zeroed } from './zeroed.js';
 import { ExactSum, SAFE_UNITS } from '../core/exact-sum.js';
 import { chooseTop } from '../core/top.js';
 import { detectDelimiter } from './csv.js';
@@ -241,7 +242,7 @@ export class CustomerIds {
   readonly capacity: number;
 
   constructor(private readonly threads: readonly (readonly string[])[]) {
-    this.maps = threads.map((names) => new Int32Array(names.length));
+    this.maps = threads.map((names) => zeroed(new Int32Array(names.length)));
     this.capacity = threads.reduce((n, names) => n + names.length, 0);
   }
 
@@ -280,8 +281,8 @@ export class MergedCustomers {
     parts: readonly CustomerPart[],
     private readonly ids: CustomerIds,
   ) {
-    const calls = (this.calls = new Float64Array(ids.capacity));
-    const units = (this.units = new Float64Array(ids.capacity));
+    const calls = (this.calls = zeroed(new Float64Array(ids.capacity)));
+    const units = (this.units = zeroed(new Float64Array(ids.capacity)));
     const { met } = this;
     const add = (id: number, count: number, cost: number) => {
       // Every pair and every call has a call: a customer with none is met here first.

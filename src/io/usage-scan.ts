@@ -15,6 +15,7 @@ import { Dec as D } from '../core/decimal.js';
 import { LedgerBook, type MonthCells } from './usage-ledger.js';
 import { type ByteSource, CallRecord, forEachKept } from './call-record.js';
 import { PairTable } from './pair-table.js';
+import { zeroed } from './zeroed.js';
 import { TOKEN_ALIASES, TOKEN_PRICES as TOKEN_COLUMNS } from '../core/tokens.js';
 
 const DAY_MS = 86_400_000;
@@ -1167,8 +1168,8 @@ export function ledgerFrom(
       const index = new Map(names.map((n, i) => [n, i]));
       const opIndex = new Map(wanted.map((o, i) => [o, i]));
       const ops = wanted.length;
-      const calls = new Float64Array(names.length * buckets * ops);
-      const activeDays = new Float64Array(names.length * buckets);
+      const calls = zeroed(new Float64Array(names.length * buckets * ops));
+      const activeDays = zeroed(new Float64Array(names.length * buckets));
       for (let b = 0; b < buckets; b++) {
         const cells = book.months.get(b);
         const days = book.days.get(b);
