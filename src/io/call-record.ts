@@ -23,8 +23,12 @@ export class CallRecord {
 
   constructor(public limit: number) {}
 
-  /** One call of operation `op` whose customer id starts at file offset `position`, costing `units` (a non-negative integer under SAFE_UNITS). */
-  add(op: number, position: number, units: number): void {
+  /**
+   * One call of operation `op` whose customer id starts at file offset
+   * `position`, costing `from[at]` units (a non-negative integer under
+   * SAFE_UNITS): given in an array, as a number passed to a call is boxed.
+   */
+  add(op: number, position: number, from: Float64Array, at: number): void {
     let last = this.last;
     // A chunk's offsets are from its first call's, in 32 bits: a call 4 GiB on (in a part of a very large file) starts a new chunk.
     if (last === undefined || this.at === CHUNK || position - last.base >= 2 ** 32 || position < last.base) {
@@ -32,11 +36,11 @@ export class CallRecord {
       this.last = last = chunk(CHUNK, position);
       this.at = 0;
     }
-    const at = this.at;
-    last.offsets[at] = position - last.base;
-    last.ops[at] = op;
-    last.units[at] = units;
-    this.at = at + 1;
+    const k = this.at;
+    last.offsets[k] = position - last.base;
+    last.ops[k] = op;
+    last.units[k] = from[at]!;
+    this.at = k + 1;
     this.size++;
   }
 

@@ -136,13 +136,19 @@ export class PairTable {
 
   /** One call of the pair costing `units` (a non-negative integer under SAFE_UNITS), or a decimal cost. */
   addCall(pair: number, cost: number | Dec): void {
-    const { sums } = this;
-    sums[2 * pair]!++;
-    if (typeof cost !== 'number') {
-      this.extra.set(pair, (this.extra.get(pair) ?? ZERO).plus(cost));
+    if (typeof cost === 'number') {
+      this.addUnits(pair, cost);
       return;
     }
-    const sum = sums[2 * pair + 1]! + cost;
+    this.sums[2 * pair]!++;
+    this.extra.set(pair, (this.extra.get(pair) ?? ZERO).plus(cost));
+  }
+
+  /** One call of the pair costing `units` (a non-negative integer under SAFE_UNITS). */
+  addUnits(pair: number, units: number): void {
+    const { sums } = this;
+    sums[2 * pair]!++;
+    const sum = sums[2 * pair + 1]! + units;
     if (sum > SAFE_UNITS) {
       this.big.set(pair, (this.big.get(pair) ?? 0n) + BigInt(sum));
       sums[2 * pair + 1] = 0;

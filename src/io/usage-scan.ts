@@ -533,26 +533,59 @@ export class Aggregator {
       }
     }
     const op = this.operationAt(buf, line, fast);
+    // The usual call: its cost and credits plain decimals the line reader read into units, summed as numbers here. A
+    // number that meets a decimal in one variable (number()'s answer) is boxed: 16 bytes of garbage a row.
+    const { units, kinds, scales } = this;
+    const costUnits = fast && index.cost >= 0 && kinds[index.cost] === NUMBER && scales[index.cost] === COST_SCALE ? units[index.cost]! : -1;
+    const creditUnits = index.credits < 0 ? 0 : fast && kinds[index.credits] === NUMBER && scales[index.credits] === CREDIT_SCALE ? units[index.credits]! : -1;
+    if (costUnits >= 0 && creditUnits >= 0) {
+      op.cost.addUnits(costUnits);
+      if (index.credits >= 0) op.credits.addUnits(creditUnits);
+      op.calls++;
+      this.rows++;
+      if (index.customer >= 0) this.addCustomerCall(buf, op, units, index.cost);
+      return;
+    }
     const cost = index.cost >= 0 ? this.number(op.cost, buf, index.cost, COST_SCALE, line, 'actual_cost', fast) : this.options.tokenPrices ? this.tokenCost(op.cost, buf, line, fast) : 0;
     if (index.credits >= 0) this.number(op.credits, buf, index.credits, CREDIT_SCALE, line, 'credits_consumed', fast);
     op.calls++;
     this.rows++;
     if (index.customer < 0) return;
-    const { record } = this;
-    // Once the pairs there can be outgrow the cache, a call of the line reader's kind is kept as read, its customer not looked up (CallRecord).
-    if (fast && typeof cost === 'number' && record.size < record.limit && this.kinds[index.customer] === KEY && this.keeping() && !this.heavy(op)) {
-      record.add(op.id, this.base + this.starts[index.customer]!, cost);
-      return;
-    }
-    // A call of the usual kind is queued, its customer and pair looked up with the calls queued beside it (flushCalls).
-    if (fast && typeof cost === 'number' && this.kinds[index.customer] === KEY && (this.customerIds.size >= this.queueFrom || this.pairs.size >= 8 * this.queueFrom)) {
-      this.enqueue(buf, this.starts[index.customer]!, this.ends[index.customer]!, this.hashes[index.customer]!, op.id, cost);
+    if (typeof cost === 'number' && fast) {
+      this.costNow[0] = cost;
+      this.addCustomerCall(buf, op, this.costNow, 0);
       return;
     }
     if (this.queued > 0) this.flushCalls();
     const customer = this.customerAt(buf, fast);
     const { pairs } = this;
     pairs.addCall(pairs.index(op.id, customer), cost);
+  }
+
+  /** Where a cost of the general path is handed to addCustomerCall, which takes it from an array so that it is not boxed. */
+  private readonly costNow = new Float64Array(1);
+
+  /**
+   * A call of the line reader's kind (fast) costing `from[at]` units, by
+   * customer: kept as read, queued, or summed into its pair. The units come in
+   * an array, not as a number, which a call would box.
+   */
+  private addCustomerCall(buf: Buffer, op: OperationUsage, from: Float64Array, at: number): void {
+    const { index, record } = this;
+    // Once the pairs there can be outgrow the cache, a call of the line reader's kind is kept as read, its customer not looked up (CallRecord).
+    if (record.size < record.limit && this.kinds[index.customer] === KEY && this.keeping() && !this.heavy(op)) {
+      record.add(op.id, this.base + this.starts[index.customer]!, from, at);
+      return;
+    }
+    // A call of the usual kind is queued, its customer and pair looked up with the calls queued beside it (flushCalls).
+    if (this.kinds[index.customer] === KEY && (this.customerIds.size >= this.queueFrom || this.pairs.size >= 8 * this.queueFrom)) {
+      this.enqueue(buf, this.starts[index.customer]!, this.ends[index.customer]!, this.hashes[index.customer]!, op.id, from[at]!);
+      return;
+    }
+    if (this.queued > 0) this.flushCalls();
+    const customer = this.customerAt(buf, true);
+    const { pairs } = this;
+    pairs.addUnits(pairs.index(op.id, customer), from[at]!);
   }
 
   /**
@@ -680,6 +713,16 @@ export class Aggregator {
     return total;
   }
 
+  /**
+   * An operation met for the first time. Made here, not in operationAt: a
+   * closure there that holds `this` makes every call of operationAt allocate
+   * a context for it, 40 bytes a row.
+   */
+  private newOperation(name: string, line: number): OperationUsage {
+    const id = this.byName.size;
+    return { id, first: line, operation: name, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers: { values: () => this.customersOf(id) } };
+  }
+
   private operationAt(buf: Buffer, line: number, fast: boolean): OperationUsage {
     const { starts, ends, index } = this;
     const opStart = starts[index.operation]!;
@@ -689,11 +732,7 @@ export class Aggregator {
       const name = buf.toString('utf8', opStart, opEnd).trim();
       if (name === '') throw new InputError(this.file, 'operation: the operation name is empty', { line, column: index.operation + 1 });
       // Names that differ only by surrounding spaces are one operation.
-      op = this.byName.get(name);
-      if (!op) {
-        const id = this.byName.size;
-        op = { id, first: line, operation: name, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers: { values: () => this.customersOf(id) } };
-      }
+      op = this.byName.get(name) ?? this.newOperation(name, line);
       this.byName.set(name, op);
       this.operations.set(buf, opStart, opEnd, op);
     }
@@ -833,7 +872,7 @@ export class Aggregator {
       pairs.touch(qOp, qCell, n);
       for (let q = 0; q < n; q++) qCell[q] = pairs.index(qOp[q]!, qCell[q]!);
       pairs.touchSums(qCell, n);
-      for (let q = 0; q < n; q++) pairs.addCall(qCell[q]!, qUnits[q]!);
+      for (let q = 0; q < n; q++) pairs.addUnits(qCell[q]!, qUnits[q]!);
     }
   }
 

@@ -20,7 +20,7 @@ describe('the calls a reader thread keeps', () => {
           // Offsets grow as a thread reads; now and then one 4 GiB on (a later part of a very large file), and many calls, so that they span chunks.
           let at = 0;
           const all = [...calls.map(([op, step, units, jump]) => [op, (at += step + (jump ? 2 ** 32 : 0)), units] as const), ...Array.from({ length: many }, (_, i) => [2, at + i, i * 3] as const)];
-          for (const [op, position, units] of all) record.add(op, position, units);
+          for (const [op, position, units] of all) record.add(op, position, Float64Array.of(units), 0);
           expect(record.size).toBe(all.length);
           const got = record.chunks().flatMap((c) => Array.from(c.offsets, (offset, i) => [c.ops[i]!, c.base + offset, c.units[i]!]));
           expect(got).toEqual(all.map((call) => [...call]));
@@ -44,7 +44,7 @@ describe('the calls a reader thread keeps', () => {
     const record = new CallRecord(100);
     let at = 0;
     for (const [i, [line, , from]] of lines.entries()) {
-      record.add(i % 2, at + from, i);
+      record.add(i % 2, at + from, Float64Array.of(i), 0);
       at += Buffer.byteLength(line) + 1;
     }
     const seen: [number, string, number][] = [];
