@@ -1,8 +1,8 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WHALE } from '../../bench/usage-log.mjs';
-import { credits } from '../helpers.js';
+import { mulberry32, WHALE } from '../../bench/usage-log.mjs';
+import { credits, suiteDir } from '../helpers.js';
 import { Terminal } from '../support/pty.js';
 import { dollars, usageWorkspace } from '../support/usage.js';
 
@@ -269,5 +269,38 @@ describe('a large log of many customers, whose calls the reader threads keep as 
       const same = (stdout: string) => stdout.replace(/"usage": "[^"]*"/, '').replace(/usage\.csv|<stdin>/g, 'LOG');
       expect(same(threads.stdout)).toBe(same(inOrder.stdout));
     }
+  }, 120_000);
+});
+
+describe('a large log of many operations and few customers, one operation carrying a third of the calls', () => {
+  // 1,500 customers of 120 operations: past 32,768 pairs the threads keep calls as read, but op_000 (a third of the calls
+  // past the first tenth of the log, one in a hundred before it) is summed as read once it carries one call in 16. Its
+  // calls kept before then are looked up afterwards beside those summed; op_007 (light, also losing money) is kept.
+  const dir = suiteDir();
+  const operations = Array.from({ length: 120 }, (_, i) => ({ operation: `op_${String(i).padStart(3, '0')}`, credits: 1 + ((i * 37) % 500) }));
+  writeFileSync(join(dir, 'costs.csv'), `operation,cost\n${operations.map((o) => `${o.operation},${(o.credits * 0.0002).toFixed(4)}`).join('\n')}\n`);
+  const random = mulberry32(29);
+  const rows = 330_000;
+  const lines = ['timestamp,customer_id,operation,credits_consumed,actual_cost'];
+  for (let i = 0; i < rows; i++) {
+    const op = random() < (i < rows / 10 ? 0.01 : 1 / 3) ? operations[0]! : operations[1 + Math.floor(random() * (operations.length - 1))]!;
+    const losing = op === operations[0] || op === operations[7];
+    const customer = `cust_${String(1 + Math.floor(random() * 1_500)).padStart(4, '0')}`;
+    const cost = (op.credits * 0.001 * (losing ? 3 : 0.2) * (0.5 + random())).toFixed(6);
+    lines.push(`${new Date(Date.UTC(2026, 9, 1) + i * 1000).toISOString()},${customer},${op.operation},${op.credits},${cost}`);
+  }
+  writeFileSync(join(dir, 'usage.csv'), `${lines.join('\n')}\n`);
+
+  it('reports what the in-order read reports, the heavy operation’s customers included', () => {
+    expect(credits(['design', 'costs.csv'], { cwd: dir }).code).toBe(0);
+    expect(statSync(join(dir, 'usage.csv')).size).toBeGreaterThan(16 * 1024 * 1024);
+    const threads = credits(['audit', 'usage.csv', '--json'], { cwd: dir });
+    const inOrder = credits(['audit', '-', '--json'], { cwd: dir, input: readFileSync(join(dir, 'usage.csv')) });
+    expect(threads.code).toBe(1);
+    expect(threads.stdout.replace(/"usage": "[^"]*"/, '')).toBe(inOrder.stdout.replace(/"usage": "[^"]*"/, ''));
+    const report = JSON.parse(threads.stdout) as AuditJson;
+    const flagged = report.operations.filter((o) => o.status !== 'ok');
+    expect(flagged.map((o) => o.operation).sort()).toEqual(['op_000', 'op_007']);
+    for (const o of flagged) expect(o.top_customers!.length, o.operation).toBe(5);
   }, 120_000);
 });
