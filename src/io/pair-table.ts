@@ -69,6 +69,24 @@ export class PairTable {
     return this.find(op, customer);
   }
 
+  /** The index of the pair, or −1 when it was never met (nothing is added). */
+  pairOf(op: number, customer: number): number {
+    const { dense } = this;
+    if (dense !== undefined) {
+      // While there is a dense index every pair met is in it.
+      const at = customer * this.denseStride + op;
+      return op < this.denseStride && at < dense.length ? dense[at]! - 1 : -1;
+    }
+    if (op >= OP_SPAN) return -1;
+    const key = customer * OP_SPAN + op + 1;
+    const { slots, mask } = this;
+    for (let i = hashPair(op, customer) & mask; ; i = (i + 1) & mask) {
+      const at = slots[2 * i]!;
+      if (at === key) return slots[2 * i + 1]!;
+      if (at === 0) return -1;
+    }
+  }
+
   /** Reads where each pair's index is (the dense index, or its first slot), so that the lookups after find them in the cache. */
   touch(ops: Int32Array, customers: Int32Array, count: number): void {
     const { dense, denseStride, slots, mask } = this;

@@ -313,10 +313,14 @@ describe('the pair table', () => {
           }
         });
         expect(seen).toEqual(expected);
-        // Every pair is found again, the ones met before the dense index was outgrown and dropped too.
+        // Every pair is found again, the ones met before the dense index was outgrown and dropped too; looked up
+        // without adding, a pair never met is not found and not added.
         for (const [op, customer] of calls) {
           const pair = table.index(op, customer);
           expect([table.operation(pair), table.customer(pair)]).toEqual([op, customer]);
+          expect(table.pairOf(op, customer)).toBe(pair);
+          const other = (customer * 7 + 1) % 3001;
+          expect(table.pairOf(op, other)).toBe(expected.has(`${op}/${other}`) ? table.index(op, other) : -1);
         }
         expect(table.size).toBe(expected.size);
       }),
