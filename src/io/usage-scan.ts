@@ -98,9 +98,12 @@ export interface UsageTotals {
    * Looks up the customers of the calls the reader threads kept as read
    * (UsageOptions.recordUpTo) for these operations, each thread for its own;
    * once, before any operation is asked for its customers, and only those
-   * given here may be asked.
+   * given here may be asked. With `top`, each of them is asked only for its
+   * `top` costliest (customers.top(n), n ≤ top), which the threads may then
+   * work out from their own costliest (customer-pruning.ts), and not for
+   * values().
    */
-  customersFor?(operations: readonly string[]): Promise<void>;
+  customersFor?(operations: readonly string[], top?: number): Promise<void>;
 }
 
 export interface UsageOptions {
@@ -260,6 +263,8 @@ export class Aggregator {
   /** Customer ids by their bytes, and names by id. */
   readonly customerIds = new ByteKeyMap<number>();
   readonly customerNames: string[] = [];
+  /** Whether every customer's name is its id's bytes as they stand (ASCII, no spaces around): then a name finds its customer. */
+  plainNames = true;
   /** Calls and cost per operation and customer (not in ledger mode). */
   readonly pairs = new PairTable();
   /** Calls kept as read, their customers not looked up (a reader thread's, up to options.recordUpTo). */
@@ -644,6 +649,8 @@ export class Aggregator {
 
   /** A customer met for the first time: its name, and its id (the next) under its bytes. */
   private addCustomer(buf: Buffer, from: number, to: number, name = buf.toString('utf8', from, to).trim()): number {
+    // As many characters as bytes, in UTF-8 too: ASCII, nothing trimmed, so the name's bytes are the id's.
+    if (this.plainNames && (name.length !== to - from || Buffer.byteLength(name) !== to - from)) this.plainNames = false;
     const added = this.customerNames.length;
     this.customerNames.push(name);
     this.customerIds.set(buf, from, to, added);
