@@ -135,7 +135,7 @@ export async function auditCommand(options: AuditCommandOptions, ui: Ui, env: No
       }),
     }));
     // The customers of the calls kept as read are looked up only for the operations the audit flags (and asks about).
-    if (totals.hasCustomers) await totals.customersFor?.(flaggedOperations(usage, table, auditOptions));
+    if (totals.hasCustomers) await totals.customersFor?.(flaggedOperations(usage, table, auditOptions), auditOptions.top);
     rows = totals.rows;
     skipped = totals.skipped;
     source = totals.file;

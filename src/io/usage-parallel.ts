@@ -12,7 +12,8 @@ import { COST_SCALE, CREDIT_SCALE, type CustomerUsage, type TopCustomer, type Le
 import { LedgerBook, MonthCells } from './usage-ledger.js';
 import { Dec, ZERO } from '../core/decimal.js';
 import { type PairParts, pairCustomer } from './pair-table.js';
-import type { CustomersAnswer, CustomersAsked, PackedCustomers, WorkerResult, WorkerTask } from './usage-worker.js';
+import type { BestAnswer, CustomersAnswer, CustomersAsked, MoreAsked, PackedCustomers, SumsAnswer, WorkerResult, WorkerTask } from './usage-worker.js';
+import { addMissing, type Candidates, candidatesOf, costliestOf } from './customer-pruning.js';
 
 /**
  * Sums a large log on several threads: the file is cut at line boundaries
@@ -171,6 +172,13 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], li
   const names: (readonly string[])[] = totals.map((t) => (t.kind === 'totals' ? t.customers : []));
   const later = totals.some((t) => t.kind === 'totals-first');
   let asked: Set<string> | undefined;
+  // Each asked operation's costliest customers, when the threads worked them out from their own (costliestByThreads), and how many.
+  let best: { top: number; byOperation: Map<string, TopCustomer[]> } | undefined;
+  const bestOf = (name: string, n: number): TopCustomer[] => {
+    if (!asked?.has(name)) throw new Error(`the customers of ${name} were not asked for (customersFor)`);
+    if (n > best!.top) throw new Error(`the ${best!.top} costliest customers of ${name} were asked for, not ${n}`);
+    return best!.byOperation.get(name)!.slice(0, Math.max(n, 0));
+  };
   // Customers are merged only for the operations that are asked for them (the flagged ones), by ids given once for all.
   let ids: CustomerIds | undefined;
   for (const [thread, result] of totals.entries()) {
@@ -186,7 +194,14 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], li
           if (later && !asked?.has(name)) throw new Error(`the customers of ${name} were not asked for (customersFor)`);
           return new MergedCustomers(parts, (ids ??= new CustomerIds(names)));
         };
-        const customers = { values: () => sums().values(), top: (n: number) => sums().top(n), byName: true };
+        const customers = {
+          values: () => {
+            if (best) throw new Error(`only the costliest customers of ${name} were asked for (customersFor)`);
+            return sums().values();
+          },
+          top: (n: number) => (best ? bestOf(name, n) : sums().top(n)),
+          byName: true,
+        };
         operations.set(part.operation, (op = { operation: part.operation, first: part.first, calls: 0, cost: new ExactSum(), credits: new ExactSum(), customers, parts }));
       }
       op.first = Math.min(op.first, part.first);
@@ -205,11 +220,24 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], li
     // In the order of their first call in the log, as the in-order reader has them, whichever thread read which part.
     operations: new Map([...operations].sort(([, a], [, b]) => a.first - b.first)),
     // The threads that kept calls look up those of the operations asked for, each for its own, and end.
-    customersFor: async (wanted) => {
+    customersFor: async (wanted, top) => {
       if (!later || asked) return;
       const ask = (t: (typeof totals)[number], thread: number) => (t.kind === 'totals-first' ? lines[thread]!.ask<CustomersAnswer>({ operations: [...wanted] } satisfies CustomersAsked) : undefined);
-      const answers = wanted.length === 0 ? [] : await Promise.all(totals.map(ask));
-      for (const line of lines) line?.end();
+      let answers: (CustomersAnswer | undefined)[] = [];
+      try {
+        // Every thread kept calls: only each one's costliest are sent over, unless they cannot tell (customer-pruning.ts).
+        if (wanted.length > 0 && top !== undefined && top >= 1 && totals.every((t) => t.kind === 'totals-first')) {
+          const found = await costliestByThreads(lines as WorkerLine[], wanted, top);
+          if (found.kind === 'top') {
+            best = { top, byOperation: found.byOperation };
+            asked = new Set(wanted);
+            return;
+          }
+          answers = found.answers;
+        } else if (wanted.length > 0) answers = await Promise.all(totals.map(ask));
+      } finally {
+        for (const line of lines) line?.end();
+      }
       for (const [thread, answer] of answers.entries()) {
         if (answer === undefined) continue;
         if (answer.kind === 'changed') throw logChanged(path);
@@ -219,6 +247,40 @@ function mergeTotals(path: string, header: string[], results: WorkerResult[], li
       asked = new Set(wanted);
     },
   };
+}
+
+/**
+ * Each asked operation's `top` costliest customers, from each thread's
+ * costliest (bestCustomers) and then the costs, from the threads that left
+ * them out, of the customers that can still be among them; or every thread's
+ * every customer when those cannot tell (or a thread cannot give them
+ * exactly), or that the log changed.
+ */
+async function costliestByThreads(lines: readonly WorkerLine[], wanted: readonly string[], top: number): Promise<{ kind: 'top'; byOperation: Map<string, TopCustomer[]> } | { kind: 'all'; answers: CustomersAnswer[] }> {
+  const best = { top, threads: lines.length };
+  const first = await Promise.all(lines.map((line) => line.ask<BestAnswer>({ operations: [...wanted], best } satisfies CustomersAsked)));
+  const reports = first.every((a) => a.kind === 'best') ? (first as Extract<BestAnswer, { kind: 'best' }>[]) : undefined;
+  const candidates = reports && wanted.map((_, k) => candidatesOf(reports.map((r) => r.operations[k]!), top));
+  if (candidates === undefined || candidates.some((c) => c === undefined)) {
+    const all = { kind: 'all' } satisfies MoreAsked;
+    return { kind: 'all', answers: await Promise.all(first.map((a, t) => (a.kind === 'best' ? lines[t]!.ask<CustomersAnswer>(all) : a))) };
+  }
+  const found = candidates as Candidates[];
+  // A thread that left out none of the candidates is not asked again.
+  const sums = await Promise.all(
+    lines.map((line, t) => (found.some((c) => c.missing[t]!.length > 0) ? line.ask<SumsAnswer>({ kind: 'missing', names: found.map((c) => c.missing[t]!) } satisfies MoreAsked) : undefined)),
+  );
+  const byOperation = new Map<string, TopCustomer[]>();
+  for (const [k, name] of wanted.entries()) {
+    for (const [t, answer] of sums.entries()) if (answer) addMissing(found[k]!, t, answer.operations[k]!.calls, answer.operations[k]!.units);
+    const chosen = costliestOf(found[k]!, top).map(({ customer, calls, units }) => {
+      const cost = new ExactSum();
+      cost.small = units;
+      return { customer, calls, cost: cost.total(COST_SCALE) };
+    });
+    byOperation.set(name, chosen);
+  }
+  return { kind: 'top', byOperation };
 }
 
 /** One worker's customers of an operation: the thread (whose names its customer ids stand for), and the pairs its pair indices are of. */

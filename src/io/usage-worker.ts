@@ -6,7 +6,9 @@ import { InputError } from './errors.js';
 import { forEachLines, type LineBuffer } from './file-lines.js';
 import type { LedgerParts } from './usage-ledger.js';
 import { onTask } from './threads.js';
-import type { PairParts, PairTable } from './pair-table.js';
+import { type PairParts, type PairTable, pairCustomer } from './pair-table.js';
+import { reportedOf, type ThreadBest } from './customer-pruning.js';
+import { hashBytes } from './byte-key-map.js';
 
 /**
  * A worker's task: the parts of a usage log (bounds[k] to bounds[k + 1], at
@@ -40,13 +42,36 @@ export interface WorkerOperation {
   customers?: PackedCustomers;
 }
 
-/** What the main thread asks a worker that answered 'totals-first': the customers of these operations (and no more questions). */
+/**
+ * What the main thread asks a worker that answered 'totals-first': the
+ * customers of these operations. With `best`, only those of each operation
+ * at or above the cost of its `best`-th costliest here (BestAnswer), and then
+ * one more question (MoreAsked); without, all of them, and no more questions.
+ */
 export interface CustomersAsked {
   operations: string[];
+  /** Only each operation's customers that can be among its `top` costliest of all `threads` (bestCustomers). */
+  best?: { top: number; threads: number };
 }
 
 /** The worker's answer: its customers (ids into `customers`) and pairs, for the operations asked that it read; or that the file changed since. */
 export type CustomersAnswer = { kind: 'customers'; customers: string[]; pairs: PairParts; operations: { operation: string; customers: PackedCustomers }[] } | { kind: 'changed' };
+
+/**
+ * The answer to `best`: each asked operation's costliest customers here, in
+ * the order asked (customer-pruning.ts); or all customers as without `best`
+ * when a cost here is past a Number or of more decimals, or a name is not its
+ * id's bytes (a name could then not find its customer when asked again).
+ */
+export type BestAnswer = { kind: 'best'; operations: ThreadBest[] } | CustomersAnswer;
+
+/** The question after 'best': every customer after all (answered as CustomersAnswer), or the calls and cost units of these customers of each asked operation (SumsAnswer). */
+export type MoreAsked = { kind: 'all' } | { kind: 'missing'; names: string[][] };
+
+export interface SumsAnswer {
+  kind: 'sums';
+  operations: { calls: Float64Array<ArrayBuffer>; units: Float64Array<ArrayBuffer> }[];
+}
 
 /**
  * An operation's customers as a worker hands them over: its pairs, indices
@@ -132,8 +157,8 @@ async function run(task: WorkerTask, aggregator: Aggregator): Promise<WorkerResu
   };
 }
 
-/** The customers of the operations asked, their kept calls looked up from the file first: the file as it was read (`read`: its size and time of change then). */
-export function customersOf(aggregator: Aggregator, asked: CustomersAsked, read: Stats): CustomersAnswer {
+/** Looks up the customers of the kept calls of the operations asked, from the file as it was read (`read`: its size and time of change then); false when it changed since. */
+function folded(aggregator: Aggregator, asked: CustomersAsked, read: Stats): boolean {
   const wanted = new Uint8Array(aggregator.byName.size);
   for (const name of asked.operations) {
     const op = aggregator.byName.get(name);
@@ -142,23 +167,98 @@ export function customersOf(aggregator: Aggregator, asked: CustomersAsked, read:
   let source: ReturnType<typeof fileSource> | undefined;
   try {
     source = aggregator.source = fileSource(aggregator.file);
-    if (source.size !== read.size || source.mtimeMs !== read.mtimeMs) return { kind: 'changed' };
+    if (source.size !== read.size || source.mtimeMs !== read.mtimeMs) return false;
     aggregator.fold(wanted);
   } catch (error) {
     // The file gone, or shorter than the calls it was read with: it changed since (beside a new size or time of change).
-    if (error instanceof InputError || (error as NodeJS.ErrnoException).code !== undefined) return { kind: 'changed' };
+    if (error instanceof InputError || (error as NodeJS.ErrnoException).code !== undefined) return false;
     throw error;
   } finally {
     source?.close();
     aggregator.source = undefined;
   }
+  return true;
+}
+
+/** Every customer of the operations asked (their calls looked up already). */
+function everyCustomer(aggregator: Aggregator, asked: CustomersAsked): Extract<CustomersAnswer, { kind: 'customers' }> {
   const lists = aggregator.pairsByOperation();
+  const wanted = new Set(asked.operations);
   return {
     kind: 'customers',
     customers: aggregator.customerNames,
     pairs: aggregator.pairs.parts(),
-    operations: [...aggregator.byName.values()].filter((op) => wanted[op.id] === 1).map((op) => ({ operation: op.operation, customers: pack(aggregator.pairs, lists[op.id]) })),
+    operations: [...aggregator.byName.values()].filter((op) => wanted.has(op.operation)).map((op) => ({ operation: op.operation, customers: pack(aggregator.pairs, lists[op.id]) })),
   };
+}
+
+/** The customers of the operations asked, their kept calls looked up from the file first. */
+export function customersOf(aggregator: Aggregator, asked: CustomersAsked, read: Stats): CustomersAnswer {
+  return folded(aggregator, asked, read) ? everyCustomer(aggregator, asked) : { kind: 'changed' };
+}
+
+/** Each asked operation's id here and pairs, in the order asked (−1 and none for one this thread did not read). */
+function askedPairs(aggregator: Aggregator, asked: CustomersAsked): { id: number; pairs: Int32Array }[] {
+  const all = aggregator.pairsByOperation();
+  return asked.operations.map((name) => {
+    const op = aggregator.byName.get(name);
+    return { id: op?.id ?? -1, pairs: (op && all[op.id]) ?? new Int32Array(0) };
+  });
+}
+
+/** An operation with no more customers than this in a thread is given whole: choosing among them costs more than sending them. */
+const WHOLE_UP_TO = 8192;
+
+/**
+ * Each asked operation's customers costing at least its `best`-th costliest
+ * here, and the floor every other one is under; all of them (floor −1) when
+ * it has no more than `best`. Every customer as without `best` when that
+ * cannot be exact here.
+ */
+export function bestCustomers(aggregator: Aggregator, asked: CustomersAsked & { top: number; threads: number }, read: Stats): BestAnswer {
+  if (!folded(aggregator, asked, read)) return { kind: 'changed' };
+  const { pairs } = aggregator;
+  if (!aggregator.plainNames || pairs.big.size > 0 || pairs.extra.size > 0) return everyCustomer(aggregator, asked);
+  const names = aggregator.customerNames;
+  // The pairs' calls and cost units as arrays, read in plain loops: this runs once, before V8 has optimized it.
+  const { keys, sums } = pairs.parts();
+  const operations = askedPairs(aggregator, asked).map(({ pairs: list }): ThreadBest => {
+    const { floor, chosen } = reportedOf(list, sums, asked.top, asked.threads, WHOLE_UP_TO);
+    const n = chosen.length;
+    const chosenNames = new Array<string>(n);
+    const calls = new Float64Array(n);
+    const units = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const pair = chosen[k]!;
+      chosenNames[k] = names[pairCustomer(keys, pair)]!;
+      calls[k] = sums[2 * pair]!;
+      units[k] = sums[2 * pair + 1]!;
+    }
+    return { names: chosenNames, calls, units, floor };
+  });
+  return { kind: 'best', operations };
+}
+
+/** The calls and cost units of the customers named, per asked operation: 0 for one not met here. */
+export function customerSums(aggregator: Aggregator, asked: CustomersAsked, names: readonly (readonly string[])[]): SumsAnswer {
+  const { pairs, customerIds } = aggregator;
+  const operations = askedPairs(aggregator, asked).map(({ id }, k) => {
+    const list = names[k] ?? [];
+    const calls = new Float64Array(list.length);
+    const units = new Float64Array(list.length);
+    for (const [i, name] of list.entries()) {
+      // Asked only where every name is its id's bytes (plainNames).
+      const bytes = Buffer.from(name, 'utf8');
+      const customer = id < 0 ? -1 : customerIds.find(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length));
+      const pair = customer < 0 ? -1 : pairs.pairOf(id, customer);
+      if (pair >= 0) {
+        calls[i] = pairs.calls(pair);
+        units[i] = pairs.units(pair);
+      }
+    }
+    return { calls, units };
+  });
+  return { kind: 'sums', operations };
 }
 
 if (parentPort) {
@@ -182,6 +282,23 @@ if (parentPort) {
         // Asked once more, for the customers of the operations the main thread needs.
         if (result.kind === 'totals-first')
           port.once('message', (asked: CustomersAsked) => {
+            if (asked.best !== undefined) {
+              const best = bestCustomers(aggregator, { ...asked, ...asked.best }, read);
+              // Then everyone after all, or the sums of the customers the others reported and this thread did not.
+              if (best.kind === 'best') {
+                port.once('message', (more: MoreAsked) => {
+                  if (more.kind === 'all') {
+                    const all = everyCustomer(aggregator, asked);
+                    port.postMessage(all, customerBuffers(all.pairs, all.operations));
+                    return;
+                  }
+                  const sums = customerSums(aggregator, asked, more.names);
+                  port.postMessage(sums, sums.operations.flatMap((o) => [o.calls.buffer, o.units.buffer]));
+                });
+              }
+              port.postMessage(best, best.kind === 'customers' ? customerBuffers(best.pairs, best.operations) : []);
+              return;
+            }
             const answer = customersOf(aggregator, asked, read);
             port.postMessage(answer, answer.kind === 'customers' ? customerBuffers(answer.pairs, answer.operations) : []);
           });

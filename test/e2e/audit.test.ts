@@ -304,3 +304,39 @@ describe('a large log of many operations and few customers, one operation carryi
     for (const o of flagged) expect(o.top_customers!.length, o.operation).toBe(5);
   }, 120_000);
 });
+
+describe('a large log of 20,000 customers, the flagged operation carrying half the calls', () => {
+  // Each reader thread meets nearly every customer of op_000, more than it sends whole: it sends only those that can be
+  // among the costliest, and is asked again about the few some other thread sent and it did not. One customer id that is
+  // not plain ASCII makes the thread that read it send every customer, and the other is then asked for all of its own.
+  const dir = suiteDir();
+  const operations = Array.from({ length: 12 }, (_, i) => ({ operation: `op_${String(i).padStart(3, '0')}`, credits: 1 + ((i * 37) % 500) }));
+  writeFileSync(join(dir, 'costs.csv'), `operation,cost\n${operations.map((o) => `${o.operation},${(o.credits * 0.0002).toFixed(4)}`).join('\n')}\n`);
+  const random = mulberry32(31);
+  const lines = ['timestamp,customer_id,operation,credits_consumed,actual_cost'];
+  for (let i = 0; i < 440_000; i++) {
+    const op = random() < 0.5 ? operations[0]! : operations[1 + Math.floor(random() * (operations.length - 1))]!;
+    const customer = `cust_${String(1 + Math.floor(random() * 20_000)).padStart(5, '0')}`;
+    const cost = (op.credits * 0.001 * (op === operations[0] ? 3 : 0.2) * (0.5 + random())).toFixed(6);
+    lines.push(`${new Date(Date.UTC(2026, 9, 1) + i * 1000).toISOString()},${customer},${op.operation},${op.credits},${cost}`);
+  }
+  const text = `${lines.join('\n')}\n`;
+  writeFileSync(join(dir, 'usage.csv'), text);
+  writeFileSync(join(dir, 'named.csv'), `${text}2026-10-31T00:00:00.000Z,kunde_ü,op_000,1,0.004000\n`);
+  const same = (stdout: string) => stdout.replace(/"usage": "[^"]*"/, '');
+
+  it('reports what the in-order read reports, whichever way the threads send their customers', () => {
+    expect(credits(['design', 'costs.csv'], { cwd: dir }).code).toBe(0);
+    for (const log of ['usage.csv', 'named.csv']) {
+      for (const top of ['1', '5', '40']) {
+        const threads = credits(['audit', log, '--json', '--top', top], { cwd: dir });
+        const inOrder = credits(['audit', '-', '--json', '--top', top], { cwd: dir, input: readFileSync(join(dir, log)) });
+        expect(threads.code, `${log} --top ${top}`).toBe(1);
+        expect(same(threads.stdout), `${log} --top ${top}`).toBe(same(inOrder.stdout));
+        const flagged = (JSON.parse(threads.stdout) as AuditJson).operations.find((o) => o.operation === 'op_000')!;
+        expect(flagged.status).not.toBe('ok');
+        expect(flagged.top_customers!.length).toBe(Number(top));
+      }
+    }
+  }, 240_000);
+});
