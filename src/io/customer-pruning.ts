@@ -27,18 +27,22 @@ export interface ThreadBest {
   floor: number;
 }
 
+/** The largest `--top` for which a thread chooses what to send; past it every customer is sent. */
+export const TOP_AT_MOST = 64;
+
 /**
  * Which of a thread's pairs of an operation it reports (bestCustomers): all
- * of them (floor −1) when there are no more than `wholeUpTo`, else those
- * costing at least the floor: the `top`-th costliest cost here over the
- * number of threads, in whole units. The threads' floors then add up to no
+ * of them (floor −1) when there are no more than `wholeUpTo` (or `top` is
+ * past TOP_AT_MOST), else those costing at least the floor: the `top`-th
+ * costliest cost here over the number of threads, in whole units. The threads' floors then add up to no
  * more than the costliest `top`-th of any one thread, which is never past the
  * `top`-th costliest sum reported, so candidatesOf can always tell. A pair's
  * cost is sums[2 × pair + 1], as the pair table keeps it.
  */
 export function reportedOf(pairs: Int32Array, sums: Float64Array, top: number, threads: number, wholeUpTo: number): { floor: number; chosen: Int32Array } {
   const count = pairs.length;
-  if (count <= wholeUpTo || top < 1) return { floor: -1, chosen: pairs };
+  // The top so far is kept in order by insertion: past TOP_AT_MOST that could cost `top` moves a pair.
+  if (count <= wholeUpTo || top < 1 || top > TOP_AT_MOST) return { floor: -1, chosen: pairs };
   // The top costliest costs so far, in order, and the pairs at or above the floor they make so far (which only rises).
   // Plain loops over arrays: this runs once, before V8 has optimized it.
   const best = new Float64Array(top);

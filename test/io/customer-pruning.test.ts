@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addMissing, candidatesOf, costliestOf, reportedOf, type ThreadBest } from '../../src/io/customer-pruning.js';
+import { addMissing, candidatesOf, costliestOf, reportedOf, type ThreadBest, TOP_AT_MOST } from '../../src/io/customer-pruning.js';
 
 /** One thread's customers of an operation: calls and cost units by name. */
 type Thread = Map<string, { calls: number; units: number }>;
@@ -84,6 +84,13 @@ describe('the costliest customers from each thread’s costliest', () => {
     addMissing(candidates, 0, [1], [1]);
     addMissing(candidates, 1, [0], [0]);
     expect(costliestOf(candidates, 1)).toEqual([{ customer: 'c00', calls: 1, units: 1000 }]);
+  });
+
+  it('sends every customer for a --top past TOP_AT_MOST', () => {
+    const thread: Thread = new Map(Array.from({ length: 200 }, (_, i) => [`c${i}`, { calls: 1, units: i }]));
+    expect(report(thread, TOP_AT_MOST, 2, 0).floor).toBeGreaterThan(0);
+    const all = report(thread, TOP_AT_MOST + 1, 2, 0);
+    expect([all.floor, all.names.length]).toEqual([-1, 200]);
   });
 
   it('cannot tell when the floors left out add up past the top-th costliest reported', () => {
