@@ -18,6 +18,8 @@ export class ByteKeyMap<V> {
   /** What touch read (kept, so the reads are not left out). */
   touched = 0;
   private readonly entries: V[] = [];
+  /** Per entry, where its key starts in the arena (the next one's start, or `used`, is where it ends). */
+  private starts = new Int32Array(64);
 
   get size(): number {
     return this.entries.length;
@@ -73,10 +75,23 @@ export class ByteKeyMap<V> {
     const offset = this.used;
     for (let j = 0; j < length; j++) arena[offset + j] = buf[start + j]!;
     this.used += length;
+    if (e === this.starts.length) {
+      const starts = new Int32Array(e * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+    }
+    this.starts[e] = offset;
     this.entries.push(value);
     // At most half full, so probes stay short.
     if ((e + 1) * 2 > this.mask + 1) this.rehash((this.mask + 1) * 2);
     this.place(hashBytes(buf, start, end), e, offset, length);
+  }
+
+  /** Entry `e`'s key as UTF-8 text. */
+  keyText(e: number): string {
+    const { arena } = this;
+    const end = e + 1 < this.entries.length ? this.starts[e + 1]! : this.used;
+    return Buffer.from(arena.buffer, arena.byteOffset, arena.length).toString('utf8', this.starts[e]!, end);
   }
 
   /** Values in the order their keys were added. */

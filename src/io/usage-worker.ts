@@ -219,7 +219,6 @@ export function bestCustomers(aggregator: Aggregator, asked: CustomersAsked & { 
   if (!folded(aggregator, asked, read)) return { kind: 'changed' };
   const { pairs } = aggregator;
   if (!aggregator.plainNames || pairs.big.size > 0 || pairs.extra.size > 0) return everyCustomer(aggregator, asked);
-  const names = aggregator.customerNames;
   // The pairs' calls and cost units as arrays, read in plain loops: this runs once, before V8 has optimized it.
   const { keys, sums } = pairs.parts();
   const operations = askedPairs(aggregator, asked).map(({ pairs: list }): ThreadBest => {
@@ -230,7 +229,7 @@ export function bestCustomers(aggregator: Aggregator, asked: CustomersAsked & { 
     const units = new Float64Array(n);
     for (let k = 0; k < n; k++) {
       const pair = chosen[k]!;
-      chosenNames[k] = names[pairCustomer(keys, pair)]!;
+      chosenNames[k] = aggregator.customerName(pairCustomer(keys, pair));
       calls[k] = sums[2 * pair]!;
       units[k] = sums[2 * pair + 1]!;
     }

@@ -289,6 +289,25 @@ describe('a log header', () => {
   });
 });
 
+describe('customer names', () => {
+  it('are the ids less the spaces around them, and plain only while every id is ASCII with nothing to trim', async () => {
+    const log = (ids: string[]) => `operation,cost,customer_id\n${ids.map((id) => `op,0.5,${id}`).join('\n')}\n`;
+    for (const [ids, plain] of [
+      [['cust_1', 'b', 'x-y z'], true],
+      [['cust_1', ' cust_2'], false],
+      [['cust_1', 'cust_2\t'], false],
+      [['kunde_ü'], false],
+    ] as const) {
+      for (const options of [{ columns: {} }, { columns: {}, recordUpTo: RECORD_UP_TO, queueFrom: 0 }]) {
+        const aggregator = await scannedBy(log([...ids]), [7, 19], options, []);
+        expect(aggregator.plainNames, ids.join()).toBe(plain);
+        expect([...aggregator.customerNames].sort()).toEqual(ids.map((id) => id.trim()).sort());
+        for (const [id, name] of aggregator.customerNames.entries()) expect(aggregator.customerName(id)).toBe(name);
+      }
+    }
+  });
+});
+
 describe('the pair table', () => {
   it('keeps every (operation, customer) pair apart and sums it exactly, as a Map of bigints does', () => {
     fc.assert(
