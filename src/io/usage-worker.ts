@@ -45,12 +45,12 @@ export interface WorkerOperation {
 /**
  * What the main thread asks a worker that answered 'totals-first': the
  * customers of these operations. With `best`, only those of each operation
- * at or above the cost of its `best`-th costliest here (BestAnswer), and then
- * one more question (MoreAsked); without, all of them, and no more questions.
+ * that can be among its `best.top` costliest over all `best.threads`
+ * (BestAnswer), and then one more question (MoreAsked); without, all of
+ * them, and no more questions.
  */
 export interface CustomersAsked {
   operations: string[];
-  /** Only each operation's customers that can be among its `top` costliest of all `threads` (bestCustomers). */
   best?: { top: number; threads: number };
 }
 
@@ -210,10 +210,11 @@ function askedPairs(aggregator: Aggregator, asked: CustomersAsked): { id: number
 const WHOLE_UP_TO = 8192;
 
 /**
- * Each asked operation's customers costing at least its `best`-th costliest
- * here, and the floor every other one is under; all of them (floor −1) when
- * it has no more than `best`. Every customer as without `best` when that
- * cannot be exact here.
+ * Each asked operation's customers that can be among its `top` costliest
+ * over all `threads` (reportedOf): those costing at least a floor here, which
+ * every other one is under; all of them (floor −1) when it has no more than
+ * WHOLE_UP_TO here. Every customer as without `best` when that cannot be
+ * exact here.
  */
 export function bestCustomers(aggregator: Aggregator, asked: CustomersAsked & { top: number; threads: number }, read: Stats): BestAnswer {
   if (!folded(aggregator, asked, read)) return { kind: 'changed' };
