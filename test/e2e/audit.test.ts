@@ -272,24 +272,33 @@ describe('a large log of many customers, whose calls the reader threads keep as 
   }, 120_000);
 });
 
+/**
+ * A log of `rows` calls a second apart, of `operations` operations (op_000 …, their costs written to costs.csv in `dir`)
+ * and `customers` customers: each call is op_000's with the chance share(i), else another's; the `losing` operations
+ * cost three times what they earn, the others a fifth.
+ */
+function largeLog(dir: string, o: { operations: number; customers: number; idDigits: number; seed: number; rows: number; share: (i: number) => number; losing: number[] }): string {
+  const operations = Array.from({ length: o.operations }, (_, i) => ({ operation: `op_${String(i).padStart(3, '0')}`, credits: 1 + ((i * 37) % 500) }));
+  writeFileSync(join(dir, 'costs.csv'), `operation,cost\n${operations.map((op) => `${op.operation},${(op.credits * 0.0002).toFixed(4)}`).join('\n')}\n`);
+  const losing = new Set(o.losing.map((i) => operations[i]!));
+  const random = mulberry32(o.seed);
+  const lines = ['timestamp,customer_id,operation,credits_consumed,actual_cost'];
+  for (let i = 0; i < o.rows; i++) {
+    const op = random() < o.share(i) ? operations[0]! : operations[1 + Math.floor(random() * (operations.length - 1))]!;
+    const customer = `cust_${String(1 + Math.floor(random() * o.customers)).padStart(o.idDigits, '0')}`;
+    const cost = (op.credits * 0.001 * (losing.has(op) ? 3 : 0.2) * (0.5 + random())).toFixed(6);
+    lines.push(`${new Date(Date.UTC(2026, 9, 1) + i * 1000).toISOString()},${customer},${op.operation},${op.credits},${cost}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 describe('a large log of many operations and few customers, one operation carrying a third of the calls', () => {
   // 1,500 customers of 120 operations: past 32,768 pairs the threads keep calls as read, but op_000 (a third of the calls
   // past the first tenth of the log, one in a hundred before it) is summed as read once it carries one call in 16. Its
   // calls kept before then are looked up afterwards beside those summed; op_007 (light, also losing money) is kept.
   const dir = suiteDir();
-  const operations = Array.from({ length: 120 }, (_, i) => ({ operation: `op_${String(i).padStart(3, '0')}`, credits: 1 + ((i * 37) % 500) }));
-  writeFileSync(join(dir, 'costs.csv'), `operation,cost\n${operations.map((o) => `${o.operation},${(o.credits * 0.0002).toFixed(4)}`).join('\n')}\n`);
-  const random = mulberry32(29);
   const rows = 330_000;
-  const lines = ['timestamp,customer_id,operation,credits_consumed,actual_cost'];
-  for (let i = 0; i < rows; i++) {
-    const op = random() < (i < rows / 10 ? 0.01 : 1 / 3) ? operations[0]! : operations[1 + Math.floor(random() * (operations.length - 1))]!;
-    const losing = op === operations[0] || op === operations[7];
-    const customer = `cust_${String(1 + Math.floor(random() * 1_500)).padStart(4, '0')}`;
-    const cost = (op.credits * 0.001 * (losing ? 3 : 0.2) * (0.5 + random())).toFixed(6);
-    lines.push(`${new Date(Date.UTC(2026, 9, 1) + i * 1000).toISOString()},${customer},${op.operation},${op.credits},${cost}`);
-  }
-  writeFileSync(join(dir, 'usage.csv'), `${lines.join('\n')}\n`);
+  writeFileSync(join(dir, 'usage.csv'), largeLog(dir, { operations: 120, customers: 1_500, idDigits: 4, seed: 29, rows, share: (i) => (i < rows / 10 ? 0.01 : 1 / 3), losing: [0, 7] }));
 
   it('reports what the in-order read reports, the heavy operation’s customers included', () => {
     expect(credits(['design', 'costs.csv'], { cwd: dir }).code).toBe(0);
@@ -310,17 +319,7 @@ describe('a large log of 20,000 customers, the flagged operation carrying half t
   // among the costliest, and is asked again about the few some other thread sent and it did not. One customer id that is
   // not plain ASCII makes the thread that read it send every customer, and the other is then asked for all of its own.
   const dir = suiteDir();
-  const operations = Array.from({ length: 12 }, (_, i) => ({ operation: `op_${String(i).padStart(3, '0')}`, credits: 1 + ((i * 37) % 500) }));
-  writeFileSync(join(dir, 'costs.csv'), `operation,cost\n${operations.map((o) => `${o.operation},${(o.credits * 0.0002).toFixed(4)}`).join('\n')}\n`);
-  const random = mulberry32(31);
-  const lines = ['timestamp,customer_id,operation,credits_consumed,actual_cost'];
-  for (let i = 0; i < 440_000; i++) {
-    const op = random() < 0.5 ? operations[0]! : operations[1 + Math.floor(random() * (operations.length - 1))]!;
-    const customer = `cust_${String(1 + Math.floor(random() * 20_000)).padStart(5, '0')}`;
-    const cost = (op.credits * 0.001 * (op === operations[0] ? 3 : 0.2) * (0.5 + random())).toFixed(6);
-    lines.push(`${new Date(Date.UTC(2026, 9, 1) + i * 1000).toISOString()},${customer},${op.operation},${op.credits},${cost}`);
-  }
-  const text = `${lines.join('\n')}\n`;
+  const text = largeLog(dir, { operations: 12, customers: 20_000, idDigits: 5, seed: 31, rows: 440_000, share: () => 0.5, losing: [0] });
   writeFileSync(join(dir, 'usage.csv'), text);
   writeFileSync(join(dir, 'named.csv'), `${text}2026-10-31T00:00:00.000Z,kunde_ü,op_000,1,0.004000\n`);
   const same = (stdout: string) => stdout.replace(/"usage": "[^"]*"/, '');
