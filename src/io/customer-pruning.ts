@@ -34,10 +34,11 @@ export const TOP_AT_MOST = 64;
  * Which of a thread's pairs of an operation it reports (bestCustomers): all
  * of them (floor −1) when there are no more than `wholeUpTo` (or `top` is
  * past TOP_AT_MOST), else those costing at least the floor: the `top`-th
- * costliest cost here over the number of threads, in whole units. The threads' floors then add up to no
- * more than the costliest `top`-th of any one thread, which is never past the
- * `top`-th costliest sum reported, so candidatesOf can always tell. A pair's
- * cost is sums[2 × pair + 1], as the pair table keeps it.
+ * costliest cost here over the number of threads, in whole units. The
+ * threads' floors then add up to no more than the costliest `top`-th of any
+ * one thread, which is never past the `top`-th costliest sum reported, so
+ * candidatesOf can always tell. A pair's cost is sums[2 × pair + 1], as the
+ * pair table keeps it.
  */
 export function reportedOf(pairs: Int32Array, sums: Float64Array, top: number, threads: number, wholeUpTo: number): { floor: number; chosen: Int32Array } {
   const count = pairs.length;

@@ -78,6 +78,7 @@ export class PairTable {
       return op < this.denseStride && at < dense.length ? dense[at]! - 1 : -1;
     }
     if (op >= OP_SPAN) return -1;
+    // find's probe, without adding: kept apart from it, as find is on the reading's hot path.
     const key = customer * OP_SPAN + op + 1;
     const { slots, mask } = this;
     for (let i = hashPair(op, customer) & mask; ; i = (i + 1) & mask) {
