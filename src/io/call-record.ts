@@ -20,6 +20,13 @@ export class CallRecord {
   private at = 0;
   /** Calls kept. */
   size = 0;
+  /**
+   * By operation id, the number of the last full chunk holding a call of it
+   * (−1: none). An operation summed as read once it carried many calls has
+   * its few kept calls in the first chunks, and its fold reads those alone,
+   * not every call kept of the others (chunksOf).
+   */
+  private lastFull = new Int32Array(64).fill(-1);
 
   constructor(public limit: number) {}
 
@@ -32,7 +39,7 @@ export class CallRecord {
     let last = this.last;
     // A chunk's offsets are from its first call's, in 32 bits: a call 4 GiB on (in a part of a very large file) starts a new chunk.
     if (last === undefined || this.at === CHUNK || position - last.base >= 2 ** 32 || position < last.base) {
-      if (last !== undefined) this.full.push(this.view());
+      if (last !== undefined) this.keepFull(this.view());
       this.last = last = chunk(CHUNK, position);
       this.at = 0;
     }
@@ -49,6 +56,31 @@ export class CallRecord {
     return this.last === undefined ? [...this.full] : [...this.full, this.view()];
   }
 
+  /** The chunks up to the last that holds a call of an operation `wanted` has (non-zero at its id): every such call is in them. */
+  chunksOf(wanted: Uint8Array): Chunk[] {
+    const { lastFull } = this;
+    let end = 0;
+    for (let op = 0; op < wanted.length && op < lastFull.length; op++) if (wanted[op] !== 0 && lastFull[op]! >= end) end = lastFull[op]! + 1;
+    return end === this.full.length ? this.chunks() : [...this.full.slice(0, end), ...(this.last === undefined ? [] : [this.view()])];
+  }
+
+  /** A chunk filled: each operation in it now last seen there. */
+  private keepFull(chunk: Chunk): void {
+    const index = this.full.length;
+    this.full.push(chunk);
+    const { ops } = chunk;
+    let lastFull = this.lastFull;
+    for (let k = 0; k < ops.length; k++) {
+      const op = ops[k]!;
+      if (op >= lastFull.length) {
+        const grown = new Int32Array(Math.max(lastFull.length * 2, op + 1)).fill(-1);
+        grown.set(lastFull);
+        this.lastFull = lastFull = grown;
+      }
+      lastFull[op] = index;
+    }
+  }
+
   /** The last chunk, as long as the calls in it. */
   private view(): Chunk {
     const { last, at } = this;
@@ -58,6 +90,7 @@ export class CallRecord {
   /** Forgets every call and keeps no more. */
   close(): void {
     this.full.length = 0;
+    this.lastFull.fill(-1);
     this.last = undefined;
     this.at = 0;
     this.size = 0;

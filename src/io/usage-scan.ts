@@ -654,7 +654,7 @@ export class Aggregator {
     const flush = () => {
       if (this.queued > 0) this.flushCalls();
     };
-    const read = forEachKept(source, record.chunks(), wanted, (op, buf, start, end, units) => this.enqueue(buf, start, end, hashOf(buf, start, end), op, units), flush);
+    const read = forEachKept(source, record.chunksOf(wanted), wanted, (op, buf, start, end, units) => this.enqueue(buf, start, end, hashOf(buf, start, end), op, units), flush);
     flush();
     if (!read) throw logChanged(this.file);
     record.close();

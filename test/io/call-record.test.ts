@@ -30,6 +30,37 @@ describe('the calls a reader thread keeps', () => {
     );
   });
 
+  it('gives an operation the chunks up to its last kept call, which hold every one of them', () => {
+    fc.assert(
+      fc.property(
+        // Runs of calls, each of one operation (0–5, or a larger id) and long enough to fill chunks of 8,192.
+        fc.array(fc.tuple(fc.constantFrom(0, 1, 2, 3, 4, 5, 70, 200), fc.integer({ min: 1, max: 12_000 })), { maxLength: 8 }),
+        fc.uint8Array({ minLength: 0, maxLength: 210, max: 1 }),
+        (runs, wanted) => {
+          const record = new CallRecord(Number.MAX_SAFE_INTEGER);
+          let at = 0;
+          for (const [op, length] of runs) for (let i = 0; i < length; i++) record.add(op, at++, Float64Array.of(at), 0);
+          const calls = (chunks: ReturnType<CallRecord['chunks']>) => chunks.flatMap((c) => Array.from(c.ops, (op, i) => [op, c.base + c.offsets[i]!] as const)).filter(([op]) => wanted[op] === 1);
+          const some = record.chunksOf(wanted);
+          expect(calls(some)).toEqual(calls(record.chunks()));
+          // The full chunks up to the last holding a wanted call, and the one being filled (the last, always given).
+          const all = record.chunks();
+          const lastFull = all.slice(0, -1).findLastIndex((c) => c.ops.some((op) => wanted[op] === 1));
+          expect(some.length).toBe(all.length === 0 ? 0 : lastFull + 2);
+        },
+      ),
+      { numRuns: 40 },
+    );
+    // An operation summed as read after its first calls: its fold reads the first chunk and the last, not the 40 between.
+    const record = new CallRecord(Number.MAX_SAFE_INTEGER);
+    for (let i = 0; i < 100; i++) record.add(0, i, Float64Array.of(1), 0);
+    for (let i = 100; i < 42 * 8192; i++) record.add(1 + (i % 3), i, Float64Array.of(1), 0);
+    expect(record.chunksOf(Uint8Array.from([1]))).toHaveLength(2);
+    expect(record.chunksOf(Uint8Array.from([0, 0, 1]))).toHaveLength(42);
+    record.close();
+    expect(record.chunksOf(Uint8Array.from([1, 1, 1, 1]))).toEqual([]);
+  });
+
   it('gives each wanted call its customer id as the line reader ends it, whatever the block a read leaves it in', () => {
     // Ids end at a comma, a LF, a quote or a CR before a LF; a lone CR is part of one. The last line has no LF, and ends in a CR.
     const lines: [string, string, number][] = [
