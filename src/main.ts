@@ -4,6 +4,7 @@ import { CliError } from './io/errors.js';
 import { DesignError } from './core/errors.js';
 import { safeText } from './render/safe-text.js';
 import { colorWanted } from './ui.js';
+import { tuneColdParses } from './io/cold-parse.js';
 
 
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -17,6 +18,9 @@ function report(message: string): void {
   const color = colorWanted(process.stderr, process.argv.includes('--no-color'));
   process.stderr.write(`${color ? '\u001b[31merror:\u001b[39m' : 'error:'} ${safeText(message)}\n`);
 }
+
+// The command line's own process: a table's one parse may be tuned (io/cold-parse.ts).
+tuneColdParses();
 
 try {
   process.exitCode = await run(process.argv);

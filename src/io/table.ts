@@ -7,6 +7,7 @@ import validate, { type SchemaError } from '#table-validator';
 import { Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type ParsedNode, Scalar, visit, YAMLMap } from 'yaml';
 import { Dec, isDec } from '../core/decimal.js';
 import type { CreditTable, TableSnapshot } from '../core/table.js';
+import { coldParse } from './cold-parse.js';
 import { InputError, InputErrors } from './errors.js';
 import { type Source, readSource } from './source.js';
 
@@ -213,7 +214,7 @@ function tableOf(source: Source, read: ReadDocument): LoadedTable {
 
 /** Parses and validates a table's text; every problem names the file, line and key path. */
 export function parseTable(source: Source): LoadedTable {
-  return tableOf(source, readDocument(source));
+  return coldParse(() => tableOf(source, readDocument(source)));
 }
 
 /**
@@ -225,7 +226,7 @@ export function parseTable(source: Source): LoadedTable {
  * and told what a table lacks.
  */
 export function parseRuntimeTable(source: Source, fromObject: boolean): CreditTable | TableSnapshot {
-  const read = readDocument(source);
+  const read = coldParse(() => readDocument(source));
   const top = read.data !== null && typeof read.data === 'object' && !Array.isArray(read.data) ? (read.data as Record<string, unknown>) : undefined;
   const header = top !== undefined && ('schema_version' in top || 'credits_export' in top);
   const body = fromObject && top !== undefined && !('version' in top) && !('unit' in top) && !('design' in top);
