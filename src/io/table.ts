@@ -226,7 +226,7 @@ export function parseTable(source: Source): LoadedTable {
  * and told what a table lacks.
  */
 export function parseRuntimeTable(source: Source, fromObject: boolean): CreditTable | TableSnapshot {
-  const read = coldParse(() => readDocument(source));
+  const read = readDocument(source);
   const top = read.data !== null && typeof read.data === 'object' && !Array.isArray(read.data) ? (read.data as Record<string, unknown>) : undefined;
   const header = top !== undefined && ('schema_version' in top || 'credits_export' in top);
   const body = fromObject && top !== undefined && !('version' in top) && !('unit' in top) && !('design' in top);
