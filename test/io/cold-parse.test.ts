@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { V8_INTERRUPT_BUDGET, coldParse, coldParseApplies, tuneColdParses } from '../../src/io/cold-parse.js';
+import { BIN, FIXTURES, childEnv, credits, tempDir } from '../helpers.js';
 
 const NODE_20_V8 = '11.3.244.8-node.38';
 
@@ -78,5 +81,31 @@ describe('coldParse', () => {
     expect(run.status).toBe(0);
     const options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' }).stdout;
     expect(options).toMatch(new RegExp(`default: --interrupt-budget=${V8_INTERRUPT_BUDGET}\\b`));
+  });
+});
+
+describe('the command line', () => {
+  /** Runs `credits price` on a designed table with a preload that logs every V8 flag the process sets, on stderr. */
+  function flagsSetBy(nodeFlags: string[] = [], env: Record<string, string> = {}): { code: number | null; set: string[] } {
+    const dir = tempDir();
+    const spy = join(dir, 'spy.cjs');
+    writeFileSync(spy, "const v8 = require('node:v8'); const set = v8.setFlagsFromString; v8.setFlagsFromString = (f) => { process.stderr.write(`flag ${f}\\n`); set(f); };\n");
+    expect(credits(['design', join(FIXTURES, 'image-api.csv'), '-o', 'credits.yaml'], { cwd: dir }).code).toBe(0);
+    const run = spawnSync(process.execPath, [...nodeFlags, '--require', spy, BIN, 'price', '--margin', '0.7'], { cwd: dir, encoding: 'utf8', env: childEnv(env) });
+    return { code: run.status, set: [...run.stderr.matchAll(/^flag (.*)$/gm)].map((m) => m[1]!) };
+  }
+
+  it.runIf(coldParseApplies(process.versions.v8, [], undefined))('raises the budget around the table’s parse and puts it back', () => {
+    const { code, set } = flagsSetBy();
+    expect(code).toBe(0);
+    expect(set).toEqual([`--interrupt-budget=${4 * V8_INTERRUPT_BUDGET}`, `--interrupt-budget=${V8_INTERRUPT_BUDGET}`]);
+  });
+
+  it('leaves V8 alone when the user set a tiering flag, on node’s command line or in NODE_OPTIONS', () => {
+    for (const [nodeFlags, env] of [[[`--interrupt-budget=${V8_INTERRUPT_BUDGET}`], {}], [['--max-opt=2'], {}], [[], { NODE_OPTIONS: '--jitless' }]] as const) {
+      const { code, set } = flagsSetBy([...nodeFlags], env);
+      expect(code, `${nodeFlags.join(' ')} ${JSON.stringify(env)}`).toBe(0);
+      expect(set).toEqual([]);
+    }
   });
 });
