@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auditUsage, stepSchedule } from '../../src/core/audit.js';
+import { auditUsage, flaggedOperations, stepSchedule } from '../../src/core/audit.js';
 import { Dec } from '../../src/core/decimal.js';
 import { design } from '../../src/core/design.js';
 import { tableFromDesign } from '../../src/core/table.js';
@@ -97,5 +97,30 @@ describe('auditUsage', () => {
     expect(result.operations[0]!.margin!.toFixed()).toBe('0.84');
     expect(result.problems).toBe(false);
     expect(result.operations[0]!.correction).toBeUndefined();
+  });
+
+  it('takes the standings flaggedOperations worked out only when asked with the same price, floor and usage', () => {
+    // image_upload: revenue 1000 × 1 × 0.001 = 1 against 0.25, margin 0.75.
+    const usage = [{ operation: 'image_upload', calls: 1000, cost: d('0.25') }];
+    expect(flaggedOperations(usage, table, { floor: d('0.5') })).toEqual([]);
+    expect(auditUsage(usage, table, options).operations[0]!.status).toBe('ok');
+    // The same usage under a higher floor, and at a lower price, is under it.
+    expect(flaggedOperations(usage, table, { floor: d('0.8') })).toEqual(['image_upload']);
+    expect(auditUsage(usage, table, { ...options, floor: d('0.8') }).operations[0]!.status).toBe('under-floor');
+    const cheaper = { ...table, price: { ...table.price, per_credit: d('0.0005') } };
+    expect(auditUsage(usage, cheaper, options).operations[0]!.margin!.toFixed()).toBe('0.5');
+    // The same object with a cost changed since is worked out again.
+    flaggedOperations(usage, table, options);
+    usage[0]!.cost = d('2');
+    expect(auditUsage(usage, table, options).operations[0]!.status).toBe('negative');
+    // And the two agree operation by operation on a mixed log.
+    const mixed = [
+      { operation: 'image_upload', calls: 1000, cost: d('0.9') },
+      { operation: 'video_processing', calls: 10, cost: d('30'), creditsConsumed: d(25000) },
+      { operation: 'basic_resize', calls: 10, cost: d('0.008') },
+    ];
+    expect(flaggedOperations(mixed, table, options)).toEqual(['image_upload', 'video_processing']);
+    const audited = auditUsage(mixed, table, options).operations;
+    expect(audited.filter((o) => o.status !== 'ok').map((o) => o.operation).sort()).toEqual(['image_upload', 'video_processing']);
   });
 });
