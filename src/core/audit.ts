@@ -102,27 +102,27 @@ function correctionFor(op: { operation: string; calls: number; cost: Dec }, cred
   }
 }
 
-type Standing = { revenue: Dec; margin: Dec | undefined; status: AuditStatus };
+type Standing = { credits: Dec; revenue: Dec; margin: Dec | undefined; status: AuditStatus };
 
 /**
  * Each operation's standing as flaggedOperations worked it out, for auditUsage
- * to take as it is when asked with the same price, floor and credits: a margin
- * is a 40-digit division, and 500 operations' margins cost a first run about
- * 10 ms each time.
+ * to take as it is when asked about the same usage with the same price, floor
+ * and credits: a margin is a 40-digit division, and with 500 operations the
+ * second pass cost 5-9 ms.
  */
-const standings = new WeakMap<UsageAggregate, { price: Dec; floor: Dec; credits: Dec; calls: number; cost: Dec; result: Standing }>();
+const standings = new WeakMap<UsageAggregate, { price: Dec; floor: Dec; from: Dec; calls: number; cost: Dec; result: Standing }>();
 
-/** An operation's revenue at the table's price, its margin, and whether it loses money or is under the floor. */
+/** An operation's credits (the log's, or calls × the table's), revenue at the table's price, margin, and whether it loses money or is under the floor. */
 function standing(u: UsageAggregate, entryCredits: Dec, price: Dec, floor: Dec): Standing {
   const known = standings.get(u);
-  const given = u.creditsConsumed ?? entryCredits;
-  if (known && known.price === price && known.floor === floor && known.credits === given && known.calls === u.calls && known.cost === u.cost) return known.result;
+  const from = u.creditsConsumed ?? entryCredits;
+  if (known && known.price === price && known.floor === floor && known.from === from && known.calls === u.calls && known.cost === u.cost) return known.result;
   const credits = u.creditsConsumed ?? entryCredits.times(u.calls);
   const revenue = credits.times(price);
   const margin = revenue.isZero() ? undefined : revenue.minus(u.cost).dividedBy(revenue);
   const losing = margin === undefined ? u.cost.gt(ZERO) : margin.lt(ZERO);
-  const result: Standing = { revenue, margin, status: losing ? 'negative' : margin !== undefined && margin.lt(floor) ? 'under-floor' : 'ok' };
-  standings.set(u, { price, floor, credits: given, calls: u.calls, cost: u.cost, result });
+  const result: Standing = { credits, revenue, margin, status: losing ? 'negative' : margin !== undefined && margin.lt(floor) ? 'under-floor' : 'ok' };
+  standings.set(u, { price, floor, from, calls: u.calls, cost: u.cost, result });
   return result;
 }
 
@@ -150,8 +150,7 @@ export function auditUsage(usage: readonly UsageAggregate[], table: CreditTable,
       unpriced.push({ operation: u.operation, calls: u.calls, cost: u.cost, ...(u.creditsConsumed && { creditsConsumed: u.creditsConsumed }) });
       continue;
     }
-    const credits = u.creditsConsumed ?? entry.credits.times(u.calls);
-    const { revenue, margin, status } = standing(u, entry.credits, price, options.floor);
+    const { credits, revenue, margin, status } = standing(u, entry.credits, price, options.floor);
     const audited: AuditedOperation = { operation: u.operation, calls: u.calls, credits, revenue, cost: u.cost, status, ...(margin && { margin }) };
     if (status !== 'ok') {
       const customers = u.customers?.(options.top) ?? [];
