@@ -104,7 +104,7 @@ describe('auditUsage', () => {
     const usage = [{ operation: 'image_upload', calls: 1000, cost: d('0.25') }];
     expect(flaggedOperations(usage, table, { floor: d('0.5') })).toEqual([]);
     expect(auditUsage(usage, table, options).operations[0]!.status).toBe('ok');
-    // The same usage under a higher floor, and at a lower price, is under it.
+    // The same usage under a higher floor is under it; at a lower price its margin is worked out again (0.5 at 0.0005 a credit).
     expect(flaggedOperations(usage, table, { floor: d('0.8') })).toEqual(['image_upload']);
     expect(auditUsage(usage, table, { ...options, floor: d('0.8') }).operations[0]!.status).toBe('under-floor');
     const cheaper = { ...table, price: { ...table.price, per_credit: d('0.0005') } };
